@@ -1,0 +1,144 @@
+"""Patterns for the chrome that extraction leaves behind, grouped by removal reason.
+
+Each pattern names a *kind* of chrome seen across many sites (WordPress comment forms,
+newsletter widgets, share bars, wire-photo credits), not a phrase from one page. They are
+matched case-insensitively against a whole paragraph with whitespace folded; most are
+anchored so that a story sentence mentioning, say, a newsletter is never hit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    reason: str
+    name: str
+    pattern: re.Pattern[str]
+
+
+def _rules(reason: str, **patterns: str) -> tuple[Rule, ...]:
+    return tuple(
+        Rule(reason, name, re.compile(pattern, re.IGNORECASE)) for name, pattern in patterns.items()
+    )
+
+
+# A paragraph matching one of these ends the story: it and everything after it go.
+END_MARKERS: tuple[Rule, ...] = _rules(
+    "end-of-article",
+    leave_reply=r"^leave a (reply|comment)\W*$",
+    enter_comment=r"^please enter your (comment|name)",
+    next_post=r"^(next|previous|prev) (post|article|story)\W*$",
+    also_like=r"^(you )?(may|might) (also )?(like|enjoy|be interested in)\W*$",
+    related=r"^(related|similar|more|recommended|popular|trending|latest|top)"
+    r"( \w+){0,2} (posts?|articles?|stories|news|reads?|coverage|videos?)\W*$",
+    related_bare=r"^(related|recommended( for you)?|read (more|next|also)|see also)\W*$",
+    more_from=r"^more (from|on|in|by) [\w .,'’&-]{1,60}$",
+    newsletter_signup=r"^(subscribe|sign up) (to|for) (our|the) [\w ]{0,30}newsletter\b.{0,80}$",
+    about_author=r"^about the (author|writer)s?\W*$",
+    comments_heading=r"^(\d+ )?(comments?|responses?|replies|discussion)( \(\d+\))?\W*$",
+    post_navigation=r"^post navigation$",
+    share_article=r"^share (this|the) (article|story|post)\W*$",
+)
+
+RULES: tuple[Rule, ...] = (
+    *_rules(
+        "revision-tracker",
+        source_header=r"^this article is from the source\b",
+        not_checked=r"won'?t be checked again for changes",
+        last_changed=r"^it last changed .{0,40} ago\b",
+        version_gap=r"^\((about )?[\w ]{1,20} (later|earlier)\)$",
+    ),
+    *_rules(
+        "comment-form",
+        leave_reply=r"^leave a (reply|comment)\W*$",
+        email_not_published=r"^your email address will not be published",
+        required_marked=r"^required fields are marked",
+        enter_fields=r"^please enter your (comment|name|email|website)( (here|address))?\W*$",
+        save_name=r"^save my name,? email,? and website",
+        must_log_in=r"^you must be (logged|signed) in to (post|leave) a comment",
+        notify_me=r"^notify me of (follow-up comments|new (posts|comments))",
+        post_comment=r"^(post|submit|add) (a )?comment\W*$",
+        cancel_reply=r"^cancel reply$",
+        akismet=r"^this site uses akismet",
+        comments_closed=r"^comments are closed",
+        join_conversation=r"^(join|start) the (conversation|discussion)\W*$",
+    ),
+    *_rules(
+        "newsletter",
+        subscribe=r"\b(subscribe|sign up|signup)\b.{0,40}\b(newsletter|mailing list|inbox)\b",
+        email_field=r"^(your )?e-?mail( address)?\W*\*?\W*$",
+        required_fields=r"^please (fill|enter) (in )?all required fields",
+        invalid_entries=r"^correct invalid entries",
+        click_to_hide=r"click to hide$",
+        inbox=r"^get (the|our) .{0,60}\b(in|to) your inbox\b",
+        thank_you=r"^thanks? (you )?for (subscribing|signing up)",
+    ),
+    *_rules(
+        "theme-warning",
+        menu_not_set=r"\bmenu is not set\b",
+        create_menu=r"\byou need to create (a )?menu\b",
+        php_error=r"^(warning|notice|deprecated|fatal error|parse error): .{0,300}\bon line \d+",
+        widget=r"^(no|empty) widgets? (found|area)\b",
+        js_required=r"^(please )?(enable|turn on) javascript\b",
+        cookies=r"^(we|this (site|website)) uses? cookies\b.{0,300}$",
+    ),
+    *_rules(
+        "search-box",
+        looking_for=r"^(hi,? )?what are you looking for\W*$",
+        search=r"^(search|search for|search this site|search\.\.\.|type to search"
+        r"|press enter to search|type and hit enter)\W*$",
+        no_results=r"^(sorry, )?no results (were )?found\b",
+    ),
+    *_rules(
+        "tags",
+        tags=r"^(tags?|tagged( with)?|filed under|categories|category|topics|keywords)\s*[:|]",
+    ),
+    *_rules(
+        "navigation",
+        skip=r"^skip to (main |site )?(content|index|navigation|search)\W*$",
+        advertisement=r"^(advertisement|advertising|sponsored( content)?|ad)\W*$",
+        continue_reading=r"^continue reading( the main story)?\W*$",
+        supported_by=r"^supported by\W*$",
+        connect=r"^(connect|follow|find) (with )?us( on [\w ]{1,30})?\W*$",
+        share=r"^(share|tweet|email|print|pin( it)?|whatsapp|facebook|twitter|linkedin|reddit|"
+        r"copy link|share on \w+|share this|save|bookmark)( ?[|·•/] ?\w+)*\W*$",
+        site_index=r"^site (index|information navigation|map)\W*$",
+        menu=r"^(menu|main menu|home|close|open|sections|toggle navigation|back to top)\W*$",
+        sign_in=r"^(sign in|sign up|log ?in|log ?out|register|subscribe( now)?|my account)\W*$",
+        read_in=r"^(read|view|open) (this )?(in|on) (the )?(app|browser)\W*$",
+        continues_below=r"^(story|article) continues below( advertisement)?\W*$",
+        read_time=r"^\d+ min(ute)?s? read\W*$",
+        listen=r"^listen to (this|the) (article|story)\b.{0,30}$",
+        translations=r"^(阅读简体中文版|閱讀繁體中文版)+$",
+        loading=r"^loading\W*$",
+    ),
+    *_rules(
+        "footer",
+        copyright=r"^(©|\(c\)|copyright\b)\s*.{0,150}$",
+        copyright_inline=r"^.{0,80}©\s*\d{4}.{0,150}$",
+        rights=r"\ball rights reserved\W*$",
+        developed_by=r"\b(developed|designed|powered|built) by [\w .-]{1,40}$",
+        legal_links=r"^(privacy( policy)?|terms( of (use|service|sale))?|cookie (policy|settings)"
+        r"|contact( us)?|about( us)?|careers|advertise( with us)?|help|sitemap|site map)\W*$",
+    ),
+    *_rules(
+        "caption",
+        file_photo=r"^file (photo|picture|image)\s*[:-]",
+        credit_prefix=r"^(photo|photograph|picture|image|credit|illustration|video)s?"
+        r"( credit)?\s*[:|]\s*.{0,300}$",
+        credit_suffix=r"\((photo|image|picture|credit|photograph|illustration)s?( by)?:?"
+        r" [^()]{2,80}\)\W*$",
+        agency_credit=r"\(\s*[\w .'’-]{2,50}\s*/\s*[\w .'’&-]{2,60}\)\W*$",
+        photograph_credit=r"\bphotograph: [\w .'’-]{2,60}(/[\w .'’-]{2,60})?\W*$",
+        credit_dots=r"\bcredit\.\.\.",
+        wire_credit=r"\b(reuters|afp|ap|epa|getty images|ap photo|xinhua)/[\w .'’-]{2,40}\W*$",
+    ),
+    *_rules(
+        "teaser",
+        truncated_excerpt=r"\[(…|\.\.\.)\]\W*$",
+        byline_excerpt=r"^by [A-Z][\w.'’-]+( [\w.'’-]+){0,12} .{0,400}(\.\.\.\.?|…)$",
+    ),
+)

@@ -1,0 +1,52 @@
+"""One document through every pure stage: extract, clean, dedupe, assemble.
+
+This is the unit the CLI, the process pool and the Prefect tasks all call, so the three
+produce the same records. It never raises for bad input: whatever goes wrong becomes a
+`Quarantine` naming the stage and the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from pipeline.assemble import assemble
+from pipeline.clean import clean_paragraphs
+from pipeline.config import PipelineConfig
+from pipeline.dedupe import near_duplicates
+from pipeline.extract import ExtractionError, extract_document
+from pipeline.model import Article, Format, Quarantine, RawDocument
+
+
+def process_document(raw: RawDocument, config: PipelineConfig) -> Article | Quarantine:
+    stage = "extract"
+    try:
+        document = extract_document(raw, config.extract)
+        stage = "clean"
+        decision = clean_paragraphs(
+            document.paragraphs,
+            config.clean,
+            title=document.metadata.title,
+            find_title=document.format is Format.TEXT,
+        )
+        stage = "dedupe"
+        kept_texts = [document.paragraphs[i].text for i in decision.kept]
+        duplicates = near_duplicates(kept_texts, config.dedupe)
+        article = assemble(document, decision, duplicates)
+    except ExtractionError as exc:
+        return Quarantine(raw.source, str(exc), stage)
+    except RecursionError:
+        return Quarantine(raw.source, "document structure too deep to process", stage)
+    except MemoryError:
+        return Quarantine(raw.source, "out of memory while processing this document", stage)
+    except Exception as exc:
+        return Quarantine(raw.source, f"unexpected {type(exc).__name__}: {exc}", stage)
+    if not article.paragraphs:
+        return Quarantine(raw.source, "no main text left after cleaning", "clean")
+    return article
+
+
+def process_all(
+    items: Iterable[RawDocument | Quarantine], config: PipelineConfig
+) -> Iterator[Article | Quarantine]:
+    for item in items:
+        yield item if isinstance(item, Quarantine) else process_document(item, config)

@@ -1,0 +1,95 @@
+"""The JSON shape of output records: the contract downstream tools read.
+
+Kept in one place so the JSONL, the Markdown, the Parquet file and the report agree.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from pipeline.model import Article, Quarantine, Removal
+
+
+class ParagraphRecord(TypedDict):
+    text: str
+    kind: str
+
+
+class RemovalRecord(TypedDict):
+    text: str
+    reason: str
+    rule: str | None
+    position: int
+    duplicate_of: int | None
+    similarity: float | None
+
+
+class ArticleRecord(TypedDict):
+    id: str
+    source: str
+    format: str
+    title: str | None
+    author: str | None
+    date: str | None
+    site: str | None
+    url: str | None
+    encoding: str | None
+    text: str
+    paragraphs: list[ParagraphRecord]
+    removed: list[RemovalRecord]
+
+
+class QuarantineRecord(TypedDict):
+    source: str
+    reason: str
+    stage: str
+
+
+def article_record(article: Article) -> ArticleRecord:
+    meta = article.metadata
+    return {
+        "id": article.id,
+        "source": article.source,
+        "format": article.format.value,
+        "title": meta.title,
+        "author": meta.author,
+        "date": meta.date,
+        "site": meta.site,
+        "url": meta.url,
+        "encoding": article.encoding,
+        "text": article.text,
+        "paragraphs": [{"text": p.text, "kind": p.kind.value} for p in article.paragraphs],
+        "removed": [removal_record(r) for r in article.removed],
+    }
+
+
+def removal_record(removal: Removal) -> RemovalRecord:
+    return {
+        "text": removal.text,
+        "reason": removal.reason,
+        "rule": removal.rule,
+        "position": removal.position,
+        "duplicate_of": removal.duplicate_of,
+        "similarity": removal.similarity,
+    }
+
+
+def quarantine_record(item: Quarantine) -> QuarantineRecord:
+    return {"source": item.source, "reason": item.reason, "stage": item.stage}
+
+
+def article_markdown(record: ArticleRecord) -> str:
+    """A human-readable rendering: title heading, metadata list, body."""
+    lines = [f"# {record['title'] or 'Untitled'}", ""]
+    for key, value in (
+        ("author", record["author"]),
+        ("date", record["date"]),
+        ("site", record["site"]),
+        ("url", record["url"]),
+        ("source", record["source"]),
+    ):
+        if value:
+            lines.append(f"- **{key}**: {value}")
+    lines.append(f"- **id**: {record['id']}")
+    lines.extend(["", record["text"], ""])
+    return "\n".join(lines)

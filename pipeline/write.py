@@ -1,0 +1,116 @@
+"""Atomic, reproducible output files.
+
+Nothing is ever visible half-written under its final name: each file is written to a
+temporary sibling, flushed, fsync'ed and renamed over the target. JSON is written with
+sorted keys so a rerun on the same inputs gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from pipeline.records import ArticleRecord, QuarantineRecord, article_markdown
+
+ARTICLES = "articles.jsonl"
+QUARANTINE = "quarantine.jsonl"
+MANIFEST = "manifest.json"
+MARKDOWN_DIR = "articles"
+
+
+class OutputError(OSError):
+    """The output folder cannot be created or written."""
+
+
+def dumps(record: Any) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True)
+
+
+def prepare_output(out: Path) -> None:
+    """Create the folder and prove it is writable, before any work is done."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"output folder {out} is not writable: {exc.strerror}") from exc
+
+
+def write_atomic(path: Path, content: str) -> None:
+    with _AtomicFile(path) as fh:
+        fh.write(content)
+
+
+def write_jsonl(path: Path, records: Iterable[Any]) -> int:
+    count = 0
+    with _AtomicFile(path) as fh:
+        for record in records:
+            fh.write(dumps(record))
+            fh.write("\n")
+            count += 1
+    return count
+
+
+class _AtomicFile:
+    """Context manager: a temp file in the target's folder, renamed on success only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tmp: Path | None = None
+        self.fh: IO[str] | None = None
+
+    def __enter__(self) -> IO[str]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        self.tmp = Path(name)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        return self.fh
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        assert self.fh is not None and self.tmp is not None
+        try:
+            if exc_type is None:
+                self.fh.flush()
+                os.fsync(self.fh.fileno())
+            self.fh.close()
+            if exc_type is None:
+                os.replace(self.tmp, self.path)
+        finally:
+            if self.tmp.exists():
+                self.tmp.unlink()
+
+
+def write_markdown(out: Path, records: Iterable[ArticleRecord]) -> int:
+    """One `articles/<id>.md` per article; files of earlier runs not made now are removed."""
+    folder = out / MARKDOWN_DIR
+    made: set[str] = set()
+    for record in records:
+        name = f"{record['id']}.md"
+        if name in made:
+            continue
+        write_atomic(folder / name, article_markdown(record))
+        made.add(name)
+    if folder.is_dir():
+        for stale in folder.glob("*.md"):
+            if stale.name not in made:
+                stale.unlink()
+    return len(made)
+
+
+def write_outputs(
+    out: Path,
+    articles: list[ArticleRecord],
+    quarantined: list[QuarantineRecord],
+    manifest: dict[str, Any],
+    markdown: bool = True,
+) -> None:
+    """Write every output file; the manifest last, so its presence means a whole run."""
+    write_jsonl(out / ARTICLES, articles)
+    write_jsonl(out / QUARANTINE, quarantined)
+    if markdown:
+        write_markdown(out, articles)
+    write_atomic(out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
