@@ -98,6 +98,22 @@ def collect(
     return articles, quarantined
 
 
+def finish_run(
+    out: Path,
+    articles: list[ArticleRecord],
+    quarantined: list[QuarantineRecord],
+    config: PipelineConfig,
+    summary: RunSummary,
+) -> None:
+    """Everything after per-document processing: the corpus-level steps and the writing.
+
+    The CLI and the Prefect flow both end here, so they write identical outputs.
+    """
+    write_outputs(
+        out, articles, quarantined, build_manifest(config, summary), config.write.markdown
+    )
+
+
 def run(
     inputs: Sequence[str],
     out: Path,
@@ -124,9 +140,7 @@ def run(
     processed = time.perf_counter()
     summary.timings["process_s"] = processed - started
     summary.timings["total_s"] = processed - started
-    write_outputs(
-        out, articles, quarantined, build_manifest(config, summary), config.write.markdown
-    )
+    finish_run(out, articles, quarantined, config, summary)
     summary.timings["write_s"] = time.perf_counter() - processed
     summary.timings["total_s"] = time.perf_counter() - started
     return summary
