@@ -58,6 +58,10 @@ def near_duplicates(texts: Sequence[str], config: DedupeConfig) -> dict[int, Dup
             kept.add(i)
         else:
             found[i] = best
+    # An exact copy points at its twin; if the twin itself was dropped, follow it.
+    for i, dup in found.items():
+        if dup.measure == "exact" and dup.index in found:
+            found[i] = found[dup.index]
     return found
 
 

@@ -1,0 +1,75 @@
+"""Shingling and MinHash invariants (hypothesis) and the exact similarity measures."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.fingerprint import containment, jaccard, minhashes, shingles, tokens
+
+WORDS = st.lists(
+    st.sampled_from(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]),
+    min_size=0,
+    max_size=40,
+)
+
+
+@given(WORDS, st.integers(min_value=1, max_value=5))
+def test_shingle_count_is_bounded_by_positions(words: list[str], size: int) -> None:
+    text = " ".join(words)
+    result = shingles(text, size)
+    if not words:
+        assert result == frozenset()
+    else:
+        assert 1 <= len(result) <= max(1, len(words) - size + 1)
+
+
+@given(WORDS)
+def test_shingles_ignore_case_and_punctuation(words: list[str]) -> None:
+    text = " ".join(words)
+    noisy = ", ".join(w.upper() for w in words) + "!"
+    assert shingles(text, 3) == shingles(noisy, 3)
+
+
+@given(st.text(max_size=200), st.text(max_size=200))
+def test_measures_are_bounded_and_symmetric(a: str, b: str) -> None:
+    sa, sb = shingles(a, 2), shingles(b, 2)
+    assert 0.0 <= jaccard(sa, sb) <= 1.0
+    assert jaccard(sa, sb) == jaccard(sb, sa)
+    assert 0.0 <= containment(sa, sb) <= 1.0
+    assert jaccard(sa, sb) <= containment(sa, sb) or not sa
+
+
+@settings(max_examples=30, deadline=None)
+@given(WORDS.filter(lambda w: len(w) >= 6))
+def test_minhash_of_identical_sets_is_identical(words: list[str]) -> None:
+    s = shingles(" ".join(words), 2)
+    a, b = minhashes([s, s], num_perm=64)
+    assert a.jaccard(b) == 1.0
+
+
+def test_minhash_estimates_jaccard() -> None:
+    base = [f"w{i}" for i in range(300)]
+    edited = base[:200] + [f"x{i}" for i in range(100)]
+    sa, sb = shingles(" ".join(base), 1), shingles(" ".join(edited), 1)
+    ma, mb = minhashes([sa, sb], num_perm=256)
+    assert abs(ma.jaccard(mb) - jaccard(sa, sb)) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Hello, World!", ["hello", "world"], id="latin"),
+        pytest.param("北京 欢迎你", ["北", "京", "欢", "迎", "你"], id="cjk-per-char"),
+        pytest.param("l'été 2020", ["l", "été", "2020"], id="accents-digits"),
+    ],
+)
+def test_tokens(text: str, expected: list[str]) -> None:
+    assert tokens(text) == expected
+
+
+@pytest.mark.parametrize("bad", [0, -1], ids=["zero", "negative"])
+def test_shingle_size_must_be_positive(bad: int) -> None:
+    with pytest.raises(ValueError, match="positive"):
+        shingles("a b c", bad)

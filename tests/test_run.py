@@ -1,0 +1,80 @@
+"""End to end through `pipeline.run` on the seeds: the output contract of the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import PipelineConfig
+from pipeline.run import run
+
+from .conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def seeds_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    run([str(SEEDS)], out, PipelineConfig())
+    return out
+
+
+def _jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_every_input_is_accounted_for_once(seeds_out: Path) -> None:
+    articles = _jsonl(seeds_out / "articles.jsonl")
+    quarantined = _jsonl(seeds_out / "quarantine.jsonl")
+    sources = [r["source"] for r in articles] + [r["source"] for r in quarantined]
+    assert sorted(sources) == sorted(str(p) for p in SEEDS.iterdir())
+
+
+def test_article_record_contract(seeds_out: Path) -> None:
+    for record in _jsonl(seeds_out / "articles.jsonl"):
+        for key in ("id", "source", "title", "author", "date", "site", "url", "text"):
+            assert key in record
+        paragraphs = record["paragraphs"]
+        assert isinstance(paragraphs, list) and paragraphs
+        assert record["text"] == "\n\n".join(p["text"] for p in paragraphs)
+        assert record["title"] and not str(record["text"]).startswith(str(record["title"]))
+        for removal in record["removed"]:  # type: ignore[union-attr]
+            assert removal["reason"]
+            if removal["reason"] == "duplicate":
+                assert 0 <= removal["duplicate_of"] < len(paragraphs)
+                assert 0 < removal["similarity"] <= 1
+
+
+def test_markdown_and_manifest(seeds_out: Path) -> None:
+    articles = _jsonl(seeds_out / "articles.jsonl")
+    for record in articles:
+        md = (seeds_out / "articles" / f"{record['id']}.md").read_text(encoding="utf-8")
+        assert md.startswith(f"# {record['title']}\n")
+        assert str(record["text"]) in md
+    manifest = json.loads((seeds_out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["inputs"] == 5
+    assert manifest["counts"]["articles"] == len(articles)
+    assert manifest["config"]["dedupe"]["jaccard_threshold"] == 0.5
+    assert "trafilatura" in manifest["versions"]
+
+
+def test_rerun_gives_identical_files(seeds_out: Path, tmp_path: Path) -> None:
+    run([str(SEEDS)], tmp_path, PipelineConfig())
+    for name in ("articles.jsonl", "quarantine.jsonl"):
+        assert (tmp_path / name).read_bytes() == (seeds_out / name).read_bytes()
+    first = sorted(p.name for p in (seeds_out / "articles").iterdir())
+    assert sorted(p.name for p in (tmp_path / "articles").iterdir()) == first
+    manifest_a = json.loads((seeds_out / "manifest.json").read_text())
+    manifest_b = json.loads((tmp_path / "manifest.json").read_text())
+    manifest_a.pop("timings"), manifest_b.pop("timings")
+    assert manifest_a == manifest_b
+
+
+def test_rerun_into_same_folder_removes_stale_markdown(tmp_path: Path) -> None:
+    run([str(SEEDS)], tmp_path, PipelineConfig())
+    stale = tmp_path / "articles" / "0000000000000000.md"
+    stale.write_text("old")
+    run([str(SEEDS)], tmp_path, PipelineConfig())
+    assert not stale.exists()
+    assert not list(tmp_path.glob(".*.jsonl.*"))
