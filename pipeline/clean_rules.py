@@ -36,7 +36,6 @@ END_MARKERS: tuple[Rule, ...] = _rules(
     r"( \w+){0,2} (posts?|articles?|stories|news|reads?|coverage|videos?)\W*$",
     related_bare=r"^(related|recommended( for you)?|read (more|next|also)|see also)\W*$",
     more_from=r"^more (from|on|in|by) [\w .,'’&-]{1,60}$",
-    newsletter_signup=r"^(subscribe|sign up) (to|for) (our|the) [\w ]{0,30}newsletter\b.{0,80}$",
     about_author=r"^about the (author|writer)s?\W*$",
     comments_heading=r"^(\d+ )?(comments?|responses?|replies|discussion)( \(\d+\))?\W*$",
     post_navigation=r"^post navigation$",
