@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.clean_rules import END_MARKERS, RULES, Rule
+from pipeline.clean_rules import END_MARKERS, RULES, TAIL_RULES, Rule
 from pipeline.config import CleanConfig
 from pipeline.model import Decision, Paragraph, ParagraphKind, Removal
 
@@ -29,6 +29,21 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"'”’)\]]*$")
 _UPDATE_NOTE = re.compile(r"^\W*(update[ds]?|correction|editor'?s note)\b", re.IGNORECASE)
 _TRUNCATED = re.compile(r"(\.\.\.\.?|…)$")
+_URL = re.compile(r"https?://|www\.\w", re.IGNORECASE)
+# A paragraph this much inside links is a link, not prose (HTML only).
+_LINK_ONLY = 0.8
+_MAX_TEASER_WORDS = 60
+# A trailing run of list items this much inside links is a list of other stories.
+_LIST_LINKS = 0.2
+_DATE = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b"
+    r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b"
+    r"|\b\d{1,2}\.? (de )?(jan|feb|fév|mär|mar|apr|avr|abr|may|mai|mag|jun|jui|giu|jul|lug"
+    r"|aug|ago|aoû|sep|set|okt|oct|ott|out|nov|dec|dez|déc|dic)[a-zé]*\b",
+    re.IGNORECASE,
+)
+_MAX_DATELINE_WORDS = 12
+_BARE_URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 _STOPWORDS = frozenset(
     (
         "a",
@@ -117,8 +132,10 @@ _STOPWORDS = frozenset(
 )
 # Rules that fire on long paragraphs only for these reasons (a caption can be long;
 # a newsletter prompt or a footer cannot).
-_LONG_OK = frozenset({"caption", "revision-tracker", "teaser"})
+_LONG_OK = frozenset({"caption", "revision-tracker", "teaser", "boilerplate"})
 _MAX_CHROME_WORDS = 40
+# "About the company" paragraphs closing a press release run to a couple hundred words.
+_MAX_BOILERPLATE_WORDS = 250
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +144,7 @@ class _Line:
     kind: ParagraphKind
     words: int
     sentence: bool
+    link_share: float = 0.0
 
     @property
     def headline_like(self) -> bool:
@@ -164,15 +182,22 @@ def clean_paragraphs(
         for i, p in enumerate(config.extra_end_markers)
     )
 
+    rules = RULES + extra
     for i, line in enumerate(lines):
-        hit = _match(line, RULES + extra)
+        hit = _match(line, rules)
         if hit is not None:
             reasons[i] = hit
-        elif sum(1 for ch in line.text if ch.isalnum()) < 4:
+        elif line.words <= 3 and sum(1 for ch in line.text if ch.isalnum()) < 4:
             reasons[i] = ("fragment", "too_short")
+        elif _link_teaser(line):
+            reasons[i] = ("teaser", "link_only")
 
     body_start = _body_start(lines, reasons, config)
     _cut_at_end_marker(lines, reasons, end_markers, body_start)
+    _peel_tail(lines, reasons, body_start, config)
+    _drop_teaser_list(lines, reasons, body_start)
+    _drop_preamble_headings(lines, reasons, body_start)
+    _drop_datelines(lines, reasons, body_start)
 
     if find_title:
         title = _find_title(lines, reasons, body_start, config)
@@ -202,14 +227,105 @@ def _describe(paragraph: Paragraph) -> _Line:
         kind=paragraph.kind,
         words=words,
         sentence=bool(_SENTENCE_END.search(paragraph.text)) and words >= 4,
+        link_share=paragraph.link_share,
     )
 
 
-def _match(line: _Line, rules: Sequence[Rule]) -> tuple[str, str] | None:
-    for rule in rules:
-        if line.words > _MAX_CHROME_WORDS and rule.reason not in _LONG_OK:
+def _link_teaser(line: _Line) -> bool:
+    """A short paragraph that is nothing but a link: a headline pointing elsewhere.
+
+    Headings are spared (a linked product name heading its section), and so are full
+    sentences and spelled-out URLs, which an author writes on purpose.
+    """
+    return (
+        line.link_share >= _LINK_ONLY
+        and line.kind is not ParagraphKind.HEADING
+        and line.words <= _MAX_TEASER_WORDS
+        and not line.sentence
+        and not _URL.search(line.text)
+    )
+
+
+def _peel_tail(
+    lines: list[_Line], reasons: dict[int, tuple[str, str]], body_start: int, config: CleanConfig
+) -> None:
+    """Credits, bios, follow-us lines and company boilerplate trail a story; peel them off.
+
+    These read like prose ("Keith Bradsher contributed reporting"), so they are only
+    trusted at the very end, walking back until a paragraph that is none of them. Short
+    non-sentences on the way ("Thank you") are stepped over; the tail rules for short
+    lines deal with them.
+    """
+    for i in range(len(lines) - 1, body_start, -1):
+        if i in reasons:
             continue
-        if line.words > 3 * _MAX_CHROME_WORDS:
+        line = lines[i]
+        hit = _match(line, TAIL_RULES, max_words=_MAX_BOILERPLATE_WORDS)
+        if hit is not None:
+            reasons[i] = hit
+        elif line.sentence or line.words > 2 * config.short_line_words:
+            return
+
+
+def _drop_teaser_list(
+    lines: list[_Line], reasons: dict[int, tuple[str, str]], body_start: int
+) -> None:
+    """The story's last paragraphs, when list items that each hold a link, are a list of
+    other stories ("headline + summary" per item); a list the text introduces with a
+    colon is the story's own."""
+    run: list[int] = []
+    for i in range(len(lines) - 1, body_start, -1):
+        if i in reasons:
+            continue
+        line = lines[i]
+        if line.kind is not ParagraphKind.LIST_ITEM or line.link_share < _LIST_LINKS:
+            if line.text.endswith(":"):
+                return
+            break
+        run.append(i)
+    if len(run) >= 3:
+        for i in run:
+            reasons[i] = ("teaser", "related_list")
+
+
+def _drop_preamble_headings(
+    lines: list[_Line], reasons: dict[int, tuple[str, str]], body_start: int
+) -> None:
+    """Headings that open the page, above any kept text, are the headline, kicker or deck.
+
+    Below a byline or a lead-in they may be a pull quote or the first section's title.
+    """
+    for i in range(body_start):
+        if i in reasons:
+            continue
+        if lines[i].kind is not ParagraphKind.HEADING:
+            return
+        reasons[i] = ("deck", "preamble_heading")
+
+
+def _drop_datelines(
+    lines: list[_Line], reasons: dict[int, tuple[str, str]], body_start: int
+) -> None:
+    """Above the story, a short line with a date or a time is a dateline or byline, and
+    a bare URL is the page's own address (print views show it)."""
+    for i in range(body_start):
+        line = lines[i]
+        if i in reasons or line.sentence:
+            continue
+        if len(line.text.split()) <= _MAX_DATELINE_WORDS and _DATE.search(line.text):
+            reasons[i] = ("byline", "preamble_dateline")
+        elif _BARE_URL.match(line.text):
+            reasons[i] = ("site-chrome", "preamble_url")
+
+
+def _match(
+    line: _Line, rules: Sequence[Rule], max_words: int = 3 * _MAX_CHROME_WORDS
+) -> tuple[str, str] | None:
+    if line.words > max_words:
+        return None
+    long = line.words > _MAX_CHROME_WORDS
+    for rule in rules:
+        if long and rule.reason not in _LONG_OK:
             continue
         if rule.pattern.search(line.text):
             return rule.reason, rule.name
@@ -259,7 +375,7 @@ def _find_title(
     body_start: int,
     config: CleanConfig,
 ) -> str | None:
-    limit = min(body_start if body_start > 0 else config.title_scan, config.title_scan)
+    limit = min(body_start if body_start > 0 else config.title_scan, config.title_scan, len(lines))
     title_at = next((i for i in range(limit) if i not in reasons and lines[i].headline_like), None)
     if title_at is None:
         return None
@@ -299,18 +415,37 @@ def _drop_outside_body(
     body = [i for i in kept if _is_body(lines[i], config)]
     if not body:
         return
-    last_body = body[-1]
+    last_body = max(body[-1], _last_plain_list_item(lines, kept))
     for i in kept:
         if body_start <= i <= last_body:
             continue
         line = lines[i]
+        where = "preamble" if i < body_start else "tail"
+        if where == "tail" and line.kind is ParagraphKind.HEADING:
+            # A heading with no body under it heads a widget, not a section.
+            reasons[i] = ("site-chrome", "tail_heading")
+            continue
         if _UPDATE_NOTE.match(line.text) or line.sentence:
             continue
-        where = "preamble" if i < body_start else "tail"
         if _tag_line(line):
             reasons[i] = ("tags", f"{where}_tag_list")
         elif line.words <= 2 * config.short_line_words:
             reasons[i] = ("site-chrome", f"{where}_short_line")
+
+
+def _last_plain_list_item(lines: list[_Line], kept: list[int]) -> int:
+    """End of the last run of 3+ list items without links: a list of the story's own
+    (a table of results, ingredients), which short items do not make chrome."""
+    last, run = -1, 0
+    for i in kept:
+        line = lines[i]
+        if line.kind is ParagraphKind.LIST_ITEM and line.link_share < _LIST_LINKS:
+            run += 1
+            if run >= 3:
+                last = i
+        else:
+            run = 0
+    return last
 
 
 def _drop_teaser_runs(lines: list[_Line], reasons: dict[int, tuple[str, str]]) -> None:

@@ -44,6 +44,10 @@ END_MARKERS: tuple[Rule, ...] = _rules(
 
 RULES: tuple[Rule, ...] = (
     *_rules(
+        "boilerplate",
+        reprints=r"\bfor your personal,? non-?commercial use only\b",
+    ),
+    *_rules(
         "revision-tracker",
         source_header=r"^this article is from the source\b",
         not_checked=r"won'?t be checked again for changes",
@@ -66,7 +70,16 @@ RULES: tuple[Rule, ...] = (
         join_conversation=r"^(join|start) the (conversation|discussion)\W*$",
     ),
     *_rules(
+        "widget",
+        form_error=r"^(sorry,? )?(an error (has )?occurred|there was an error|something went wrong)"
+        r"\b.{0,80}$",
+        affiliate=r"\b(may|might|will) (get|earn|receive|collect) (a )?(small )?(share|commission"
+        r"|portion)( of (the )?(sales?|revenue))?\b.{0,120}$",
+    ),
+    *_rules(
         "newsletter",
+        widget_title=r"^[\w'’ &+-]{0,40}\bnewsletters?\W*$",
+        your_inbox=r"^.{0,60}\b(in|to) your inbox\b.{0,60}$",
         subscribe=r"\b(subscribe|sign up|signup)\b.{0,40}\b(newsletter|mailing list|inbox)\b",
         email_field=r"^(your )?e-?mail( address)?\W*\*?\W*$",
         required_fields=r"^please (fill|enter) (in )?all required fields",
@@ -82,6 +95,7 @@ RULES: tuple[Rule, ...] = (
         php_error=r"^(warning|notice|deprecated|fatal error|parse error): .{0,300}\bon line \d+",
         widget=r"^(no|empty) widgets? (found|area)\b",
         js_required=r"^(please )?(enable|turn on) javascript\b",
+        shortcode=r"^\[(\w+)( [^\]]*)?\].{0,200}\[/\1\]\W*$",
         cookies=r"^(we|this (site|website)) uses? cookies\b.{0,300}$",
     ),
     *_rules(
@@ -113,6 +127,8 @@ RULES: tuple[Rule, ...] = (
         listen=r"^listen to (this|the) (article|story)\b.{0,30}$",
         translations=r"^(阅读简体中文版|閱讀繁體中文版)+$",
         loading=r"^loading\W*$",
+        share_friend=r"\bshare (it|this( story| article)?) with (a|your) friends?\W*$",
+        handles=r"^([\w ]{1,25}:\s*)?(@[\w.]+[,;]?\s*)+$",
     ),
     *_rules(
         "footer",
@@ -133,11 +149,55 @@ RULES: tuple[Rule, ...] = (
         agency_credit=r"\(\s*[\w .'’-]{2,50}\s*/\s*[\w .'’&-]{2,60}\)\W*$",
         photograph_credit=r"\bphotograph: [\w .'’-]{2,60}(/[\w .'’-]{2,60})?\W*$",
         credit_dots=r"\bcredit\.\.\.",
+        photo_copyright=r"\b(photos?|images?|pictures?|fotos?)\s*(©|\(c\))",
         wire_credit=r"\b(reuters|afp|ap|epa|getty images|ap photo|xinhua)/[\w .'’-]{2,40}\W*$",
     ),
     *_rules(
         "teaser",
+        # "Read more: <headline>", "Related: <headline>", "(Leggi anche: ...)": a link
+        # to another story set inside this one.
+        see_also=r"^[(\[]?(related( \w+)?|read (more|also|next)|see (more|also)|also read|more"
+        r"|more (stories|news|coverage)|must read|don'?t miss|recommended|watch|listen"
+        r"|leggi anche( su)?|lesen sie auch|lire aussi|à lire aussi|leia também|veja também"
+        r"|lea también|ver también|читайте также)\s*[:|»>]\s*\S.{0,300}$",
+        also_on=r"^also (on|at|in) [\w-]+(\.[\w-]+)+\b.{0,200}$",
+        see_also_bare=r"^(don'?t miss|must read|read more|see more|more|related( \w+)?"
+        r"|leggi anche|lesen sie auch|lire aussi|leia também|veja também|читайте также)\W*$",
         truncated_excerpt=r"\[(…|\.\.\.)\]\W*$",
         byline_excerpt=r"^by [A-Z][\w.'’-]+( [\w.'’-]+){0,12} .{0,400}(\.\.\.\.?|…)$",
+    ),
+)
+
+# Credits, bios and social prompts: prose-like, so trusted only at the end of the story
+# (`clean._peel_tail` walks back from the last paragraph while these match).
+TAIL_RULES: tuple[Rule, ...] = (
+    *_rules(
+        "credits",
+        reporting_by=r"^[(\[]?(additional )?(reporting|writing|editing|research)( was)? by\b"
+        r".{0,300}$",
+        contributed=r"\bcontributed (reporting|research|to this (report|story|article))\b.{0,100}$",
+        staff_writers=r"^(\w+ ){0,4}(staff )?(writers?|correspondents?|reporters?)"
+        r" [\w ,.'’-]{2,200} contributed\b",
+        bio=r"^[\w.'’ -]{2,60} (is|was) (a|an|the|[\w.'’-]+['’]s?) [\w ,.'’&-]{0,80}"
+        r"\b(writer|reporter|editor|correspondent|journalist|columnist|contributor|curator|producer|author|critic"
+        r"|host|analyst|fellow|professor)s?\b.{0,300}$",
+    ),
+    *_rules(
+        "social",
+        follow=r"\bfollow (us|him|her|them|me|@?[\w.&'’ -]{1,50}) (on|at) (facebook|twitter|x|"
+        r"instagram|youtube|linkedin|tiktok|threads|bluesky|mastodon)\b.{0,200}$",
+        contact=r"^(write to|reach|contact|e-?mail|follow) .{0,80}(@\w|\bon twitter\b|https?://)",
+        subscribe_channel=r"^(subscribe to|like) .{0,60} on (youtube|facebook|instagram|twitter"
+        r"|spotify|apple podcasts)\b",
+        more_from=r"^more [\w .&'’-]{1,40}:\s*(https?://|www\.)",
+        email_only=r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$",
+        listen_live=r"^(listen|watch) (to )?.{1,60}\b(live|podcast|on demand)\b.{0,80}$",
+        phone=r"\b(tel|phone|fone|telefone|fax|tél)\.?\s*:?\s*[+(]?\d[\d ()./-]{5,}",
+    ),
+    *_rules(
+        "boilerplate",
+        about_company=r"^[\w.&'’ -]{2,60} is (a|an|the) ([\w'’-]+ ){0,4}(provider|supplier"
+        r"|manufacturer|company|developer|maker|group|firm|leader|organization|organisation"
+        r"|publisher|network)\b",
     ),
 )

@@ -10,11 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 from tqdm import tqdm
 
-from pipeline.config import ConfigError, PipelineConfig
+from pipeline.config import ConfigError, CrossdocConfig, PipelineConfig
+from pipeline.index_store import IndexStoreError, open_index
 from pipeline.read import InputError
 from pipeline.run import run
 from pipeline.write import OutputError
@@ -31,8 +34,15 @@ Every input appears in exactly one of articles.jsonl and quarantine.jsonl.
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments get the same one-line error as every other failure, not the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m pipeline",
         description="Turn raw dumps of news pages into clean, deduplicated articles.",
     )
@@ -65,6 +75,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="TOML file overriding any threshold; see README 'Configuration' for every key",
     )
     run_cmd.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes for extraction (default: [parallel] workers in the config, "
+        "0 = one per CPU core; 1 runs in this process); outputs do not depend on it",
+    )
+    run_cmd.add_argument(
+        "--drop-duplicate-articles",
+        action="store_true",
+        help="leave articles that are near copies of another out of articles.jsonl "
+        "(they stay in clusters.jsonl)",
+    )
+    run_cmd.add_argument(
+        "--drop-cross-document-duplicates",
+        action="store_true",
+        help="remove paragraphs already found in an earlier article (quotes, copied "
+        "passages), keeping the first occurrence; by default they are only annotated",
+    )
+    run_cmd.add_argument(
+        "--index",
+        metavar="URL",
+        help="persistent cross-run index: redis://host:port/db, a SQLite file path, or "
+        "'off' (default: DIR/.crossdoc-index/index.sqlite)",
+    )
+    run_cmd.add_argument(
+        "--reset-index",
+        action="store_true",
+        help="empty the persistent index first (later runs dedupe against this one only)",
+    )
+    run_cmd.add_argument(
         "--no-progress",
         action="store_true",
         help="do not draw the progress bar on stderr (it is hidden anyway when stderr "
@@ -78,25 +118,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = PipelineConfig.from_toml(args.config) if args.config else PipelineConfig()
-    except ConfigError as exc:
+        if args.workers is not None:
+            config = replace(config, parallel=replace(config.parallel, workers=args.workers))
+        config = replace(config, crossdoc=_crossdoc_flags(config.crossdoc, args))
+        _check_shared_index(config.crossdoc)
+    except (ConfigError, IndexStoreError) as exc:
         return _fail(str(exc))
     bar: tqdm[None] | None = None
 
-    def progress(done: int, total: int) -> None:
+    def progress(done: int, total: int | None) -> None:
         nonlocal bar
         if bar is None:
             bar = tqdm(total=total, unit="doc", file=sys.stderr, disable=args.no_progress or None)
+        elif total is None and bar.total is not None:
+            bar.total = None  # an archive: the number of documents is not known up front
         bar.update(1)
 
     try:
         summary = run(args.inputs, args.out, config, progress=progress)
-    except (InputError, OutputError) as exc:
+    except (InputError, OutputError, IndexStoreError) as exc:
         return _fail(str(exc))
     finally:
         if bar is not None:
             bar.close()
     print(summary.line(args.out), file=sys.stderr)
     return 0
+
+
+def _crossdoc_flags(config: CrossdocConfig, args: argparse.Namespace) -> CrossdocConfig:
+    """Command-line flags override the `[crossdoc]` section of the config file."""
+    changes: dict[str, object] = {}
+    for flag in ("drop_duplicate_articles", "drop_cross_document_duplicates", "reset_index"):
+        if getattr(args, flag):
+            changes[flag] = True
+    if args.index is not None:
+        changes["index"] = args.index
+    return replace(config, **changes)  # type: ignore[arg-type]
+
+
+def _check_shared_index(config: CrossdocConfig) -> None:
+    """A shared index that cannot be reached fails now, not after hours of extraction."""
+    if config.enabled and config.index.startswith(("redis://", "rediss://", "unix://")):
+        index = open_index(config.index, Path("."), config.max_bucket)
+        if index is not None:
+            index.close()
 
 
 def _fail(message: str) -> int:

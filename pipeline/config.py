@@ -23,8 +23,10 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ReadConfig:
-    max_bytes: int = 50_000_000
-    """Largest input accepted, after decompression; larger ones are quarantined."""
+    max_bytes: int = 20_000_000
+    """Largest input (or archive record) accepted, after decompression; larger ones are
+    quarantined. It bounds memory and the uninterruptible parse time: a 20 MB page takes
+    about 25 s and 600 MB of memory through extraction, and real news pages are < 5 MB."""
     max_gzip_ratio: int = 200
     """Decompressed/compressed ratio beyond which a gzip is treated as a bomb."""
 
@@ -33,12 +35,30 @@ class ReadConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class LimitsConfig:
+    """Guards that keep one hostile document from stalling a whole run."""
+
+    document_seconds: float = 60.0
+    """Wall-clock limit for one document through extract, clean and dedupe; beyond it the
+    document is quarantined ("timed out"). 0 turns the limit off. See `pipeline.deadline`
+    for what it can and cannot interrupt."""
+
+    def __post_init__(self) -> None:
+        if self.document_seconds < 0:
+            raise ConfigError("limits.document_seconds must be >= 0 (0 = no limit)")
+
+
+@dataclass(frozen=True, slots=True)
 class ExtractConfig:
     favor_precision: bool = False
-    favor_recall: bool = False
+    favor_recall: bool = True
+    """Recall mode plus the cleaning stage beats precision mode: cleaning removes what
+    recall mode lets through, but nothing brings back what precision mode drops
+    (measured with `python -m bench.extraction`)."""
     include_tables: bool = True
-    fast: bool = False
-    """Skip trafilatura's fallback extractors (faster, a little less recall)."""
+    fast: bool = True
+    """Skip trafilatura's fallback extractors (readability, jusText): about a third less
+    CPU, and with recall mode no loss of F1 on the benchmark pages."""
     min_text_chars: int = 80
     """Below this, an extraction is considered empty and the input is quarantined."""
     max_tree_depth: int = 400
@@ -101,12 +121,124 @@ class WriteConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportConfig:
+    """The HTML run report: a page to read, so its size is capped for huge runs."""
+
+    enabled: bool = True
+    """Write `report.html`."""
+    max_articles: int = 1000
+    """Articles shown in full; the summary and charts always count every article."""
+    chart_sources: int = 40
+    """Sources drawn in each per-source chart."""
+    title: str = "newsclean run report"
+
+    def __post_init__(self) -> None:
+        _positive(self, "max_articles", "chart_sources")
+
+
+@dataclass(frozen=True, slots=True)
+class CrossdocConfig:
+    """Near-duplicates across documents: reposts, shared quotes, site template text."""
+
+    enabled: bool = True
+    shingle_words: int = 3
+    num_perm: int = 128
+    lsh_recall: float = 0.995
+    """Probability the LSH bands must give a pair exactly at a Jaccard threshold."""
+    seed: int = 1
+    document_jaccard: float = 0.7
+    """Two articles at or above this Jaccard are copies (reposts, light edits)."""
+    document_containment: float = 0.9
+    """Share of an article's shingles inside another for it to be a truncated copy."""
+    document_min_ratio: float = 0.3
+    """A truncated copy must hold at least this share of the longer one's shingles."""
+    paragraph_jaccard: float = 0.8
+    """Paragraphs of different articles at or above this Jaccard are the same passage."""
+    paragraph_containment: float = 0.75
+    """Share of a paragraph's shingles inside another's for it to count as quoted there."""
+    min_shingles: int = 5
+    """Shorter paragraphs are never matched across documents (only exactly, as template)."""
+    boilerplate_min_pages: int = 3
+    """A paragraph on at least this many distinct pages of one site is template text."""
+    boilerplate_min_share: float = 0.2
+    """... and on at least this share of that site's pages."""
+    boilerplate_jaccard: float = 0.9
+    """How close two occurrences must be to count as the same template paragraph."""
+    site_from_folder: bool = False
+    """Treat an input's folder as its site when it has no site name and no URL."""
+    max_bucket: int = 500
+    """LSH buckets are cut at this many members (reported in the manifest)."""
+    max_postings: int = 1000
+    """Containment probes skip holders beyond this many per shingle (reported)."""
+    max_paragraphs: int = 5000
+    """Paragraphs of one article beyond this are not matched across documents (reported)."""
+    index: str = ""
+    """Persistent index: "" = `<out>/.crossdoc-index/index.sqlite`, a file path,
+    `redis://host:port/db`, or "off" for none."""
+    reset_index: bool = False
+    """Start the persistent index over."""
+    drop_duplicate_articles: bool = False
+    """Leave articles that duplicate another out of `articles.jsonl`."""
+    drop_cross_document_duplicates: bool = False
+    """Remove paragraphs found in an earlier article (keeping the first occurrence)."""
+
+    def __post_init__(self) -> None:
+        _positive(
+            self,
+            "shingle_words",
+            "num_perm",
+            "min_shingles",
+            "boilerplate_min_pages",
+            "max_bucket",
+            "max_postings",
+            "max_paragraphs",
+        )
+        for name in (
+            "lsh_recall",
+            "document_jaccard",
+            "document_containment",
+            "paragraph_jaccard",
+            "paragraph_containment",
+            "boilerplate_jaccard",
+        ):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ConfigError(f"crossdoc.{name} must be in (0, 1], got {value!r}")
+        for name in ("document_min_ratio", "boilerplate_min_share"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ConfigError(f"crossdoc.{name} must be in [0, 1], got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class ParallelConfig:
+    """How documents are spread over processes (results never depend on it)."""
+
+    workers: int = 0
+    """Worker processes for extraction; 0 means one per CPU core, 1 runs in-process."""
+    batch_size: int = 16
+    """Documents sent to a worker at a time: large enough to amortise the hand-off,
+    small enough that slow pages do not leave the other worker idle."""
+    batches_in_flight: int = 4
+    """Batches queued per worker; bounds memory whatever the number of documents."""
+
+    def __post_init__(self) -> None:
+        _positive(self, "batch_size", "batches_in_flight")
+        if self.workers < 0:
+            raise ConfigError("parallel.workers must be >= 0 (0 = one per core)")
+
+
+@dataclass(frozen=True, slots=True)
 class PipelineConfig:
     read: ReadConfig = field(default_factory=ReadConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
     dedupe: DedupeConfig = field(default_factory=DedupeConfig)
     write: WriteConfig = field(default_factory=WriteConfig)
+    crossdoc: CrossdocConfig = field(default_factory=CrossdocConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
+    parallel: ParallelConfig = field(default_factory=ParallelConfig)
 
     @classmethod
     def from_toml(cls, path: str | Path) -> PipelineConfig:
@@ -117,6 +249,8 @@ class PipelineConfig:
             raise ConfigError(f"cannot read config {path}: {exc.strerror}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"invalid TOML in {path}: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"invalid TOML in {path}: not UTF-8 text") from exc
         return cls.from_mapping(raw)
 
     @classmethod

@@ -56,6 +56,9 @@ class Metadata:
 class Paragraph:
     text: str
     kind: ParagraphKind = ParagraphKind.TEXT
+    link_share: float = 0.0
+    """Share of the text's characters inside links (HTML only; 0 for plain text): a
+    paragraph that is all link is a teaser or a menu entry, rarely story."""
 
 
 @dataclass(frozen=True, slots=True)

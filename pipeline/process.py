@@ -12,26 +12,31 @@ from collections.abc import Iterable, Iterator
 from pipeline.assemble import assemble
 from pipeline.clean import clean_paragraphs
 from pipeline.config import PipelineConfig
+from pipeline.deadline import DeadlineExceeded, time_limit
 from pipeline.dedupe import near_duplicates
 from pipeline.extract import ExtractionError, extract_document
 from pipeline.model import Article, Format, Quarantine, RawDocument
 
 
 def process_document(raw: RawDocument, config: PipelineConfig) -> Article | Quarantine:
+    """Within `limits.document_seconds` (see `pipeline.deadline`), or a "timed out" record."""
     stage = "extract"
     try:
-        document = extract_document(raw, config.extract)
-        stage = "clean"
-        decision = clean_paragraphs(
-            document.paragraphs,
-            config.clean,
-            title=document.metadata.title,
-            find_title=document.format is Format.TEXT,
-        )
-        stage = "dedupe"
-        kept_texts = [document.paragraphs[i].text for i in decision.kept]
-        duplicates = near_duplicates(kept_texts, config.dedupe)
-        article = assemble(document, decision, duplicates)
+        with time_limit(config.limits.document_seconds):
+            document = extract_document(raw, config.extract)
+            stage = "clean"
+            decision = clean_paragraphs(
+                document.paragraphs,
+                config.clean,
+                title=document.metadata.title,
+                find_title=document.format is Format.TEXT,
+            )
+            stage = "dedupe"
+            kept_texts = [document.paragraphs[i].text for i in decision.kept]
+            duplicates = near_duplicates(kept_texts, config.dedupe)
+            article = assemble(document, decision, duplicates)
+    except DeadlineExceeded as exc:
+        return Quarantine(raw.source, f"{exc} (limits.document_seconds)", stage)
     except ExtractionError as exc:
         return Quarantine(raw.source, str(exc), stage)
     except RecursionError:

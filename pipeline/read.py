@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.config import ReadConfig
 from pipeline.model import Quarantine, RawDocument
+from pipeline.read_archive import archive_kind, iter_archive
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -36,17 +37,22 @@ class InputFile:
 def expand_inputs(inputs: Sequence[str]) -> Iterator[InputFile | Quarantine]:
     """Yield every file under the inputs once, in a stable order.
 
-    Symlinked folders are not followed (no loops); symlinks to files are read. Special
-    files (FIFOs, sockets, devices) are reported, never opened: opening a FIFO blocks.
+    A folder named on the command line is read even when the name is a symbolic link;
+    inside folders, symbolic links to folders are recorded and not followed (no loops,
+    no escaping the tree), symlinks to files are read. Special files (FIFOs, sockets,
+    devices) are reported, never opened: opening a FIFO blocks. Names that are not valid
+    UTF-8 keep their undecodable bytes as `\\xNN` in `source`, so every record can be
+    written.
     """
     seen: set[str] = set()
     for given in inputs:
         matches = _match(given)
         if not matches:
-            raise InputError(f"input not found: {given}")
+            raise InputError(f"input not found: {_printable(given)}")
+        named = matches == [given]  # spelt out, not chosen by a wildcard
         for match in matches:
-            for item in _walk(match):
-                key = item.source
+            for item in _walk(match, follow_link=named):
+                key = str(item.path) if isinstance(item, InputFile) else item.source
                 if key in seen:
                     continue
                 seen.add(key)
@@ -57,40 +63,79 @@ def _match(given: str) -> list[str]:
     if os.path.lexists(given):
         return [given]
     if glob.has_magic(given):
-        return sorted(glob.glob(given, recursive=True))
+        literal = _literal_parts(given)
+        found = glob.glob(given, recursive=True)
+        return sorted(m for m in found if not _through_symlink(m, literal))
     return []
 
 
-def _walk(path_str: str) -> Iterator[InputFile | Quarantine]:
-    path = Path(path_str)
-    try:
-        st = path.lstat()
-    except OSError as exc:
-        yield Quarantine(path_str, f"cannot stat: {exc.strerror}", "read")
-        return
-    if stat.S_ISLNK(st.st_mode):
+def _literal_parts(pattern: str) -> int:
+    """How many leading components of a glob pattern the user spelt out."""
+    parts = Path(pattern).parts
+    return next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts))
+
+
+def _through_symlink(match: str, literal: int) -> bool:
+    """True when a folder that a wildcard chose on the way to `match` is a symlink.
+
+    `glob` follows symlinked folders, so a link back up the tree would list the same
+    files under ever longer names until the kernel's ELOOP limit.
+    """
+    parts = Path(match).parts
+    return any(os.path.islink(os.path.join(*parts[:i])) for i in range(literal + 1, len(parts)))
+
+
+def _walk(top: str, follow_link: bool) -> Iterator[InputFile | Quarantine]:
+    """Depth-first in sorted order, with an explicit stack: deep trees cannot overflow.
+
+    `follow_link`: whether `top` itself may be a symlink to a folder that is walked."""
+    pending = [top]
+    folders: set[tuple[int, int]] = set()
+    while pending:
+        path_str = pending.pop()
+        source = _printable(path_str)
         try:
-            target = path.stat()
-        except OSError:
-            yield Quarantine(path_str, "broken or looping symbolic link", "read")
-            return
-        if stat.S_ISDIR(target.st_mode):
-            yield Quarantine(path_str, "symbolic link to a folder: not followed", "read")
-            return
-        st = target
-    if stat.S_ISDIR(st.st_mode):
-        try:
-            children = sorted(os.listdir(path))
+            st = os.lstat(path_str)
         except OSError as exc:
-            yield Quarantine(path_str, f"cannot list folder: {exc.strerror}", "read")
-            return
-        for child in children:
-            yield from _walk(os.path.join(path_str, child))
-        return
-    if not stat.S_ISREG(st.st_mode):
-        yield Quarantine(path_str, f"not a regular file ({_kind(st.st_mode)})", "read")
-        return
-    yield InputFile(path_str, path)
+            yield Quarantine(source, f"cannot stat: {exc.strerror}", "read")
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            try:
+                target = os.stat(path_str)
+            except OSError:
+                yield Quarantine(source, "broken or looping symbolic link", "read")
+                continue
+            if stat.S_ISDIR(target.st_mode) and not (follow_link and path_str == top):
+                yield Quarantine(source, "symbolic link to a folder: not followed", "read")
+                continue
+            st = target
+        if stat.S_ISDIR(st.st_mode):
+            if (st.st_dev, st.st_ino) in folders:  # a bind mount inside itself
+                yield Quarantine(source, "folder already read (a loop): not read again", "read")
+                continue
+            folders.add((st.st_dev, st.st_ino))
+            try:
+                children = sorted(os.listdir(path_str))
+            except OSError as exc:
+                yield Quarantine(source, f"cannot list folder: {exc.strerror}", "read")
+                continue
+            pending.extend(os.path.join(path_str, child) for child in reversed(children))
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            yield Quarantine(source, f"not a regular file ({_kind(st.st_mode)})", "read")
+            continue
+        yield InputFile(source, Path(path_str))
+
+
+def _printable(path: str) -> str:
+    """The name as UTF-8 text: undecodable bytes (kept by Python as surrogates) as `\\xNN`.
+
+    A lone surrogate in a record would make the JSON writer fail at the very end of a run.
+    """
+    try:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    except UnicodeError:
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _kind(mode: int) -> str:
@@ -113,20 +158,29 @@ def iter_documents(
     if isinstance(item, Quarantine):
         yield item
         return
+    kind = archive_kind(item.path)
+    if kind is not None:
+        yield from iter_archive(kind, item.source, item.path, config)
+        return
     yield read_file(item, config)
 
 
 def read_file(item: InputFile, config: ReadConfig) -> RawDocument | Quarantine:
     """Read one file, transparently decompressing gzip (sniffed by magic bytes)."""
     try:
-        size = item.path.stat().st_size
-        if size > config.max_bytes:
-            return Quarantine(
-                item.source,
-                f"file too large: {size} bytes > read.max_bytes={config.max_bytes}",
-                "read",
-            )
-        with open(item.path, "rb") as fh:
+        # O_NONBLOCK: if the file was swapped for a FIFO since it was listed, opening it
+        # must not hang; fstat then tells what was really opened.
+        fd = os.open(item.path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with open(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return Quarantine(item.source, f"not a regular file ({_kind(st.st_mode)})", "read")
+            if st.st_size > config.max_bytes:
+                return Quarantine(
+                    item.source,
+                    f"file too large: {st.st_size} bytes > read.max_bytes={config.max_bytes}",
+                    "read",
+                )
             data = fh.read(config.max_bytes + 1)
     except OSError as exc:
         return Quarantine(item.source, f"cannot read: {exc.strerror}", "read")
@@ -165,7 +219,10 @@ def gunzip_capped(data: bytes, cap: int) -> bytes | str:
                 chunk = decomp.decompress(pending, room)
                 out += chunk
                 if len(out) > cap:
-                    return f"gzip expands beyond {cap} bytes (possible gzip bomb)"
+                    return (
+                        f"gzip expands beyond {cap} bytes (possible gzip bomb; "
+                        "limits: read.max_bytes, read.max_gzip_ratio)"
+                    )
                 pending = decomp.unconsumed_tail
                 if not pending and len(chunk) < room and not decomp.eof:
                     return "truncated gzip: the stream ends before its end marker"

@@ -22,6 +22,40 @@ class RemovalRecord(TypedDict):
     position: int
     duplicate_of: int | None
     similarity: float | None
+    duplicate_of_article: str | None
+    """For `cross-document-duplicate`: the id of the article holding the kept copy
+    (`duplicate_of` is then an index in *that* article's paragraphs)."""
+
+
+class CrossDuplicateRecord(TypedDict):
+    """A kept paragraph also found in another article (annotated, not removed)."""
+
+    paragraph: int
+    article: str
+    source: str | None
+    other_paragraph: int
+    similarity: float
+    measure: str
+    """`exact`, `jaccard`, `containment` (this one is inside the other) or `contains`."""
+
+
+class ClusterMemberRecord(TypedDict):
+    id: str
+    source: str | None
+    paragraph: int | None
+    similarity: float | None
+    measure: str | None
+    dropped: bool
+
+
+class ClusterRecord(TypedDict):
+    """One line of `clusters.jsonl`: a group of two or more near-duplicates."""
+
+    level: str
+    canonical: str
+    canonical_paragraph: int | None
+    size: int
+    members: list[ClusterMemberRecord]
 
 
 class ArticleRecord(TypedDict):
@@ -37,6 +71,11 @@ class ArticleRecord(TypedDict):
     text: str
     paragraphs: list[ParagraphRecord]
     removed: list[RemovalRecord]
+    duplicate_of: str | None
+    """Id of the canonical article when this one is a near copy of it, else null."""
+    duplicate_reason: str | None
+    duplicate_similarity: float | None
+    cross_duplicates: list[CrossDuplicateRecord]
 
 
 class QuarantineRecord(TypedDict):
@@ -60,6 +99,10 @@ def article_record(article: Article) -> ArticleRecord:
         "text": article.text,
         "paragraphs": [{"text": p.text, "kind": p.kind.value} for p in article.paragraphs],
         "removed": [removal_record(r) for r in article.removed],
+        "duplicate_of": None,
+        "duplicate_reason": None,
+        "duplicate_similarity": None,
+        "cross_duplicates": [],
     }
 
 
@@ -71,6 +114,7 @@ def removal_record(removal: Removal) -> RemovalRecord:
         "position": removal.position,
         "duplicate_of": removal.duplicate_of,
         "similarity": removal.similarity,
+        "duplicate_of_article": None,
     }
 
 

@@ -13,16 +13,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import PipelineConfig
-from pipeline.model import Article, Quarantine
-from pipeline.process import process_document
+from pipeline.config import CrossdocConfig, PipelineConfig
+from pipeline.crossdoc import CrossdocResult, apply_crossdoc
+from pipeline.index_store import open_index
+from pipeline.lock import output_lock
+from pipeline.model import Article, Quarantine, RawDocument
+from pipeline.parallel import process_stream
 from pipeline.read import InputFile, expand_inputs, iter_documents
-from pipeline.records import ArticleRecord, QuarantineRecord, article_record, quarantine_record
+from pipeline.records import (
+    ArticleRecord,
+    ClusterRecord,
+    QuarantineRecord,
+    article_record,
+    quarantine_record,
+)
+from pipeline.spool import RecordSpool
 from pipeline.versions import versions
 from pipeline.write import prepare_output, write_outputs
 
-Progress = Callable[[int, int], None]
-"""Called as progress(done, total) after each input."""
+Progress = Callable[[int, int | None], None]
+"""Called as progress(done, total) after each document; total is None once archives
+have yielded more documents than there are input files."""
 
 
 @dataclass(slots=True)
@@ -67,12 +78,18 @@ class RunSummary:
         )
 
 
+def read_items(
+    items: Iterable[InputFile | Quarantine], config: PipelineConfig
+) -> Iterator[RawDocument | Quarantine]:
+    for item in items:
+        yield from iter_documents(item, config.read)
+
+
 def process_items(
     items: Iterable[InputFile | Quarantine], config: PipelineConfig
 ) -> Iterator[Article | Quarantine]:
-    for item in items:
-        for raw in iter_documents(item, config.read):
-            yield raw if isinstance(raw, Quarantine) else process_document(raw, config)
+    """Outcomes in input order, on `config.parallel.workers` processes, streamed."""
+    return process_stream(read_items(items, config), config)
 
 
 def build_manifest(config: PipelineConfig, summary: RunSummary) -> dict[str, Any]:
@@ -85,33 +102,94 @@ def build_manifest(config: PipelineConfig, summary: RunSummary) -> dict[str, Any
 
 
 def collect(
-    outcomes: Iterable[Article | Quarantine], summary: RunSummary
-) -> tuple[list[ArticleRecord], list[QuarantineRecord]]:
-    articles: list[ArticleRecord] = []
-    quarantined: list[QuarantineRecord] = []
-    for outcome in outcomes:
-        summary.add(outcome)
-        if isinstance(outcome, Quarantine):
-            quarantined.append(quarantine_record(outcome))
-        else:
-            articles.append(article_record(outcome))
+    outcomes: Iterable[Article | Quarantine], summary: RunSummary, spool: Path | None = None
+) -> tuple[Sequence[ArticleRecord], Sequence[QuarantineRecord]]:
+    """The records of all outcomes: in lists, or with `spool` (a folder) in temporary
+    files there that the caller closes with `close_spools`: memory then stays flat."""
+    articles: list[ArticleRecord] | RecordSpool[ArticleRecord]
+    quarantined: list[QuarantineRecord] | RecordSpool[QuarantineRecord]
+    if spool is None:
+        articles, quarantined = [], []
+    else:
+        articles, quarantined = RecordSpool(spool, "articles"), RecordSpool(spool, "quarantine")
+    try:
+        for outcome in outcomes:
+            summary.add(outcome)
+            if isinstance(outcome, Quarantine):
+                quarantined.append(quarantine_record(outcome))
+            else:
+                articles.append(article_record(outcome))
+    except BaseException:
+        close_spools(articles, quarantined)
+        raise
     return articles, quarantined
+
+
+def close_spools(*records: Sequence[object]) -> None:
+    for spool in records:
+        if isinstance(spool, RecordSpool):
+            spool.close()
 
 
 def finish_run(
     out: Path,
-    articles: list[ArticleRecord],
-    quarantined: list[QuarantineRecord],
+    articles: Sequence[ArticleRecord],
+    quarantined: Sequence[QuarantineRecord],
     config: PipelineConfig,
     summary: RunSummary,
 ) -> None:
     """Everything after per-document processing: the corpus-level steps and the writing.
 
+    The records may be spooled on disk (see `collect`): iterate over them as often as
+    needed, but do not gather them all into memory — a run can hold 100,000 articles.
+
     The CLI and the Prefect flow both end here, so they write identical outputs.
     """
+    clusters: list[ClusterRecord] = []
+    crossdoc: dict[str, Any] | None = None
+    if config.crossdoc.enabled:
+        started = time.perf_counter()
+        result = cross_documents(out, articles, config.crossdoc)
+        summary.timings["crossdoc_s"] = time.perf_counter() - started
+        articles, clusters, crossdoc = result.articles, result.clusters, result.report.to_dict()
+        if result.quarantined:
+            quarantined = [*quarantined, *result.quarantined]
+        _account(summary, result)
+    manifest = build_manifest(config, summary)
+    if crossdoc is not None:
+        manifest["crossdoc"] = crossdoc
     write_outputs(
-        out, articles, quarantined, build_manifest(config, summary), config.write.markdown
+        out,
+        articles,
+        quarantined,
+        manifest,
+        config.write.markdown,
+        report=config.report,
+        clusters=clusters,
     )
+
+
+def cross_documents(
+    out: Path, articles: Sequence[ArticleRecord], config: CrossdocConfig
+) -> CrossdocResult:
+    """Clusters across documents, with the persistent index under `out` by default."""
+    index = open_index(config.index, out, config.max_bucket)
+    try:
+        return apply_crossdoc(articles, config, index)
+    finally:
+        if index is not None:
+            index.close()
+
+
+def _account(summary: RunSummary, result: CrossdocResult) -> None:
+    """Keep the manifest counts equal to what the files hold after corpus-level edits."""
+    emptied = len(result.quarantined)
+    summary.articles -= emptied + result.report.duplicate_articles_dropped
+    summary.quarantined += emptied
+    if emptied:
+        summary.quarantine_by_stage["crossdoc"] += emptied
+    summary.removed_by_reason.update(result.removed_by_reason)
+    summary.paragraphs_kept -= result.paragraphs_gone
 
 
 def run(
@@ -123,24 +201,29 @@ def run(
     """Run every stage over `inputs` and write the outputs under `out`.
 
     Raises `InputError` for inputs that name nothing and `OutputError` for an unusable
-    output folder; bad *content* never raises, it is quarantined.
+    output folder or one another run holds (`OutputBusyError`); bad *content* never
+    raises, it is quarantined.
     """
     started = time.perf_counter()
     prepare_output(out)
-    items = list(expand_inputs(inputs))
-    summary = RunSummary()
+    with output_lock(out):
+        items = list(expand_inputs(inputs))
+        summary = RunSummary()
 
-    def tracked() -> Iterator[Article | Quarantine]:
-        for done, outcome in enumerate(process_items(items, config), start=1):
-            if progress is not None:
-                progress(done, len(items))
-            yield outcome
+        def tracked() -> Iterator[Article | Quarantine]:
+            for done, outcome in enumerate(process_items(items, config), start=1):
+                if progress is not None:
+                    progress(done, len(items) if done <= len(items) else None)
+                yield outcome
 
-    articles, quarantined = collect(tracked(), summary)
-    processed = time.perf_counter()
-    summary.timings["process_s"] = processed - started
-    summary.timings["total_s"] = processed - started
-    finish_run(out, articles, quarantined, config, summary)
-    summary.timings["write_s"] = time.perf_counter() - processed
-    summary.timings["total_s"] = time.perf_counter() - started
-    return summary
+        articles, quarantined = collect(tracked(), summary, spool=out)
+        processed = time.perf_counter()
+        summary.timings["process_s"] = processed - started
+        summary.timings["total_s"] = processed - started
+        try:
+            finish_run(out, articles, quarantined, config, summary)
+        finally:
+            close_spools(articles, quarantined)
+        summary.timings["write_s"] = time.perf_counter() - processed
+        summary.timings["total_s"] = time.perf_counter() - started
+        return summary

@@ -4,6 +4,10 @@ File names lie (`.txt` holding a whole web page is common in scraped dumps), so 
 text is looked at: document-level HTML tags mean HTML; Markdown syntax (headings, links,
 images, list markers) — with or without stray `<div>`s — means Markdown; a page made of
 HTML block tags and little else is an HTML fragment; the rest is plain text.
+
+Hostile text must not make sniffing slow: only the first `SNIFF_CHARS` are looked at, and
+every repetition in the patterns is bounded and cannot run past the next `<` (a tag) or
+line, so a page of a million unclosed `<p` scans in linear time.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from pipeline.model import Format
 _DOC_TAG = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 _BLOCK_TAG = re.compile(
     r"</?(?:p|div|span|article|section|main|nav|header|footer|table|tr|td|ul|ol|li|h[1-6]|"
-    r"br|a|img|script|style|meta|link)\b[^>]*>",
+    r"br|a|img|script|style|meta|link)\b[^<>]{0,2000}>",
     re.IGNORECASE,
 )
-_MD_LINK = re.compile(r"!?\[[^\]\n]{0,300}\]\([^)\s]{1,2000}(?:\s+\"[^\"]*\")?\)")
+_MD_LINK = re.compile(r"!?\[[^\]\n]{0,300}\]\([^()\[\]\s]{1,2000}(?:\s+\"[^\"\n]{0,300}\")?\)")
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.MULTILINE)
 _MD_LIST = re.compile(r"^\s{0,4}(?:[-*+]|\d+\.)\s+\S", re.MULTILINE)
 _MD_EMPHASIS = re.compile(r"(?:\*\*|__)\S[^*\n]{0,200}\S(?:\*\*|__)")

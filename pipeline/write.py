@@ -10,16 +10,23 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from pipeline.config import ReportConfig
+from pipeline.parquet_out import write_parquet
 from pipeline.records import ArticleRecord, QuarantineRecord, article_markdown
+from pipeline.report import iter_report
 
 ARTICLES = "articles.jsonl"
 QUARANTINE = "quarantine.jsonl"
+CLUSTERS = "clusters.jsonl"
 MANIFEST = "manifest.json"
 MARKDOWN_DIR = "articles"
+PARQUET = "articles.parquet"
+REPORT = "report.html"
 
 
 class OutputError(OSError):
@@ -53,6 +60,25 @@ def write_jsonl(path: Path, records: Iterable[Any]) -> int:
             fh.write("\n")
             count += 1
     return count
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary sibling for writers that open the file themselves (pyarrow).
+
+    Renamed over `path` only if the block succeeds; removed otherwise.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 class _AtomicFile:
@@ -103,14 +129,29 @@ def write_markdown(out: Path, records: Iterable[ArticleRecord]) -> int:
 
 def write_outputs(
     out: Path,
-    articles: list[ArticleRecord],
-    quarantined: list[QuarantineRecord],
+    articles: Sequence[ArticleRecord],
+    quarantined: Sequence[QuarantineRecord],
     manifest: dict[str, Any],
     markdown: bool = True,
+    report: ReportConfig | None = None,
+    clusters: Iterable[Mapping[str, Any]] = (),
 ) -> None:
     """Write every output file; the manifest last, so its presence means a whole run."""
+    # An earlier run's manifest must not vouch for a mix of its files and ours if this
+    # run is killed half-way through writing.
+    (out / MANIFEST).unlink(missing_ok=True)
     write_jsonl(out / ARTICLES, articles)
     write_jsonl(out / QUARANTINE, quarantined)
+    clusters = list(clusters)
+    write_jsonl(out / CLUSTERS, clusters)
     if markdown:
         write_markdown(out, articles)
+    with atomic_path(out / PARQUET) as tmp:
+        write_parquet(tmp, articles)
+    report = report or ReportConfig()
+    if report.enabled:
+        with _AtomicFile(out / REPORT) as fh:
+            fh.writelines(iter_report(articles, quarantined, manifest, clusters, report))
+    else:  # a report left from an earlier run would describe other outputs
+        (out / REPORT).unlink(missing_ok=True)
     write_atomic(out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")

@@ -1,0 +1,148 @@
+"""What the Prefect flow costs over the plain CLI on the same 1,000 documents.
+
+    python bench/flow_overhead.py [--docs 1000] [--task-runner processes] [--chunk-size 50]
+
+The documents are the scrapinghub dev pages repeated under new names in a temporary
+folder. Both commands run once, as subprocesses (interpreter start and imports count for
+both). The Prefect server is started first and its start-up time is reported apart: it
+is paid once per machine, not per run. Task results go to a fresh folder, so the flow
+run is a cold one (no cache hits). The CLI uses every core by default, so the flow is
+compared with the process-pool task runner unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_PAGES = ROOT.parent / "shared" / "bench" / "scrapinghub-dev" / "html"
+
+
+def make_corpus(folder: Path, count: int) -> None:
+    pages = sorted(p for p in DEV_PAGES.iterdir() if p.is_file())
+    folder.mkdir(parents=True)
+    for i in range(count):
+        page = pages[i % len(pages)]
+        shutil.copyfile(page, folder / f"doc_{i:05d}{''.join(page.suffixes)}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes], float]:
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "prefect",
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-ui",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2):
+                return server, time.perf_counter() - started
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("Prefect server did not become healthy within 180 s")
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--task-runner", default="processes")
+    parser.add_argument("--chunk-size", type=int, default=50)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="flow-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        corpus = tmp / "docs"
+        make_corpus(corpus, args.docs)
+        env = dict(os.environ)
+        env |= {
+            "PREFECT_HOME": str(tmp / "prefect-home"),
+            "PREFECT_LOCAL_STORAGE_PATH": str(tmp / "results"),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_LOGGING_LEVEL": "WARNING",
+        }
+        port = free_port()
+        server, server_s = start_server(env, port)
+        env["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
+        try:
+            cli_s = timed(
+                [
+                    sys.executable,
+                    "-m",
+                    "pipeline",
+                    "run",
+                    str(corpus),
+                    "--out",
+                    str(tmp / "cli"),
+                    "--no-progress",
+                ],
+                env,
+            )
+            flow_s = timed(
+                [
+                    sys.executable,
+                    "-m",
+                    "flows.clean_articles",
+                    str(corpus),
+                    "--out",
+                    str(tmp / "flow"),
+                    "--task-runner",
+                    args.task_runner,
+                    "--chunk-size",
+                    str(args.chunk_size),
+                ],
+                env,
+            )
+        finally:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=30)
+        same = all(
+            (tmp / "cli" / name).read_bytes() == (tmp / "flow" / name).read_bytes()
+            for name in ("articles.jsonl", "quarantine.jsonl")
+        )
+
+    print(f"documents:            {args.docs} ({os.cpu_count()} cores)")
+    print(f"prefect server start: {server_s:6.1f} s (once, not part of either run)")
+    print(f"CLI (pipeline run):   {cli_s:6.1f} s")
+    print(f"flow ({args.task_runner}, chunk {args.chunk_size}): {flow_s:6.1f} s")
+    print(f"ratio flow / CLI:     {flow_s / cli_s:6.2f}x (target <= 1.10x)")
+    print(f"identical outputs:    {same}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,310 @@
+"""Candidate pairs of near-duplicate shingle sets across a corpus, verified exactly.
+
+Two generators, because one measure cannot serve both questions:
+
+* MinHash LSH finds pairs by Jaccard. Bands come from `lsh.choose_bands` (a pair exactly
+  at the threshold is a candidate with probability >= `recall`); buckets are formed with
+  numpy over the whole signature matrix at once instead of one dict insert per band.
+* A prefix-filtered inverted index finds containment (a quote inside a longer
+  paragraph, a truncated copy inside the full story), which LSH cannot: the pair's
+  Jaccard is low. If |X ∩ Y| >= c·|X| then Y holds at least one of any
+  |X| - ceil(c·|X|) + 1 shingles of X; we take X's *rarest* shingles as that prefix, so
+  the probe touches few postings and the filter has no false negatives.
+
+Every candidate is then checked on the exact sets, so nothing below a threshold is ever
+reported. Buckets and postings are capped (`max_bucket`, `max_postings`): a shingle or a
+band shared by thousands of units points at template text, not at a duplicate, and an
+uncapped bucket is quadratic. What a cap cut is counted in `Caps`, for the manifest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pipeline.fingerprint import (
+    Shingles,
+    ShingleTable,
+    fmix64,
+    gather_index,
+    signatures,
+    sorted_unique,
+)
+from pipeline.lsh import choose_bands
+
+_M = np.uint64(0x9E3779B97F4A7C15)
+_VERIFY_BLOCK = 1 << 21
+"""Shingles gathered per block of candidate pairs when counting intersections."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two units (a < b) that are near-duplicates.
+
+    `measure` is `jaccard` or `containment`; for containment, `inner` is the unit whose
+    shingles are (mostly) inside the other.
+    """
+
+    a: int
+    b: int
+    similarity: float
+    measure: str
+    inner: int | None = None
+
+
+@dataclass(slots=True)
+class Caps:
+    """What the safety caps cut, reported in the manifest (mutable while counting)."""
+
+    buckets_capped: int = 0
+    postings_capped: int = 0
+
+    def merge(self, other: Caps) -> None:
+        self.buckets_capped += other.buckets_capped
+        self.postings_capped += other.postings_capped
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSettings:
+    jaccard: float
+    containment: float | None
+    num_perm: int
+    recall: float
+    seed: int
+    max_bucket: int
+    max_postings: int
+    min_ratio: float = 0.0
+    """Containment only counts when |inner| / |outer| is at least this."""
+
+
+@dataclass(slots=True)
+class Matches:
+    pairs: list[Pair] = field(default_factory=list)
+    caps: Caps = field(default_factory=Caps)
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 64-bit hash per (unit, band): the band's rows chained through `fmix64`.
+
+    Computed for every unit and band at once (row r of every band is the column slice
+    `r::rows`). These are the only thing the persistent index stores about a document.
+    """
+    n = signatures.shape[0]
+    sig = np.asarray(signatures, dtype=np.uint64)
+    h = np.broadcast_to(fmix64(np.arange(1, bands + 1, dtype=np.uint64) * _M), (n, bands))
+    for r in range(rows):
+        h = fmix64(h * _M + sig[:, r : bands * rows : rows])
+    return np.ascontiguousarray(h)
+
+
+def _encode(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    out: np.ndarray = lo.astype(np.int64) * n + hi.astype(np.int64)
+    return out
+
+
+def lsh_candidates(
+    signatures: np.ndarray, bands: int, rows: int, max_bucket: int, caps: Caps
+) -> np.ndarray:
+    """Pairs sharing at least one band, encoded `a * n + b` (a < b), unique and sorted.
+
+    Buckets of two (nearly all of them) become pairs without a Python loop.
+    """
+    n = signatures.shape[0]
+    if n < 2:
+        return np.zeros(0, dtype=np.int64)
+    keys = band_keys(signatures, bands, rows)
+    found: list[np.ndarray] = []
+    for k in range(bands):
+        order = np.argsort(keys[:, k], kind="stable")
+        sorted_keys = keys[order, k]
+        starts = np.flatnonzero(
+            np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1], [True]))
+        )
+        sizes = np.diff(starts)
+        caps.buckets_capped += int(np.count_nonzero(sizes > max_bucket))
+        # every member pairs with the later members of its (capped) bucket
+        group_end = np.repeat(starts[:-1] + np.minimum(sizes, max_bucket), sizes)
+        position = np.arange(n, dtype=np.int64)
+        partners = np.maximum(group_end - position - 1, 0)
+        total = int(partners.sum())
+        if total:
+            first = np.repeat(position, partners)
+            offset = np.arange(total, dtype=np.int64) - np.repeat(
+                np.cumsum(partners) - partners, partners
+            )
+            found.append(_encode(order[first], order[first + 1 + offset], n))
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    return sorted_unique(np.concatenate(found))
+
+
+def dense_ids(table: ShingleTable) -> tuple[np.ndarray, np.ndarray]:
+    """Each entry's rank among the table's distinct shingles, and each shingle's count
+    of rows (rows hold no repeats): shared by the inverted index and verification."""
+    _, uid, counts = np.unique(table.values, return_inverse=True, return_counts=True)
+    return uid.ravel().astype(np.int64, copy=False), counts
+
+
+def containment_candidates(
+    table: ShingleTable,
+    threshold: float,
+    max_postings: int,
+    caps: Caps,
+    dense: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Pairs where one row may hold >= `threshold` of the other's shingles, encoded.
+
+    Prefix filter over an inverted index of numpy arrays: each row probes the postings
+    of its `|X| - ceil(t|X|) + 1` rarest shingles (ties by hash) for rows at least as
+    large; no qualifying pair can miss them all.
+    """
+    n = len(table)
+    sizes = table.sizes
+    if n < 2 or not len(table.values):
+        return np.zeros(0, dtype=np.int64)
+    row = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    uid, counts = dense_ids(table) if dense is None else dense
+    post_order = np.argsort(uid, kind="stable")
+    post_rows = row[post_order]
+    post_start = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=post_start[1:])
+    # each row's rarest shingles: rank shingles by (frequency, hash) once, then one
+    # int64 sort of (row, rank) orders every row rarest first
+    rarity = np.empty(len(counts), dtype=np.int64)
+    rarity[np.argsort(counts, kind="stable")] = np.arange(len(counts), dtype=np.int64)
+    keys = np.sort(row * len(counts) + rarity[uid])
+    ranked_row = keys // len(counts)
+    rank = np.arange(len(keys), dtype=np.int64) - table.offsets[ranked_row]
+    prefix = sizes - np.ceil(threshold * sizes - 1e-9).astype(np.int64) + 1
+    chosen = rank < prefix[ranked_row]
+    by_rarity = np.argsort(rarity)
+    probe_row, probe_uid = ranked_row[chosen], by_rarity[keys[chosen] % len(counts)]
+    held = counts[probe_uid]
+    caps.postings_capped += int(np.count_nonzero(held > max_postings))
+    held = np.minimum(held, max_postings)
+    total = int(held.sum())
+    first = np.repeat(post_start[probe_uid] - (np.cumsum(held) - held), held)
+    other = post_rows[first + np.arange(total, dtype=np.int64)]
+    mine = np.repeat(probe_row, held)
+    ok = (other != mine) & (sizes[other] >= sizes[mine])
+    return sorted_unique(_encode(mine[ok], other[ok], n))
+
+
+def intersections(
+    table: ShingleTable,
+    a: np.ndarray,
+    b: np.ndarray,
+    dense: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """|row a[k] ∩ row b[k]| for every k: (pair, shingle) keys of both sides, one sort
+    per block of pairs, equal neighbours counted (rows hold no repeats)."""
+    out = np.zeros(len(a), dtype=np.int64)
+    if not len(a):
+        return out
+    uid, counts = dense_ids(table) if dense is None else dense
+    span = max(1, len(counts))
+    sizes = table.sizes
+    ends = np.cumsum(sizes[a] + sizes[b])
+    start = 0
+    while start < len(a):
+        base = ends[start - 1] if start else 0
+        stop = int(np.searchsorted(ends, base + _VERIFY_BLOCK, side="right"))
+        stop = min(max(stop, start + 1), len(a))
+        ia, ib = a[start:stop], b[start:stop]
+        pair = np.arange(stop - start, dtype=np.int64) * span
+        keys = np.concatenate(
+            (
+                np.repeat(pair, sizes[ia]) + uid[gather_index(table.offsets, ia)],
+                np.repeat(pair, sizes[ib]) + uid[gather_index(table.offsets, ib)],
+            )
+        )
+        keys.sort()
+        same = keys[1:][keys[1:] == keys[:-1]]
+        out[start:stop] = np.bincount(same // span, minlength=stop - start)
+        start = stop
+    return out
+
+
+def verify(a: Shingles, b: Shingles, settings: MatchSettings) -> tuple[float, str, int] | None:
+    """(similarity, measure, inner side 0/1) on the exact sets, or None below thresholds."""
+    return _judge(len(a & b), len(a), len(b), settings)
+
+
+def _judge(inter: int, la: int, lb: int, settings: MatchSettings) -> tuple[float, str, int] | None:
+    if not inter:
+        return None
+    jac = inter / (la + lb - inter)
+    if jac >= settings.jaccard:
+        return round(jac, 4), "jaccard", 0 if la <= lb else 1
+    if settings.containment is None:
+        return None
+    small, side = (la, 0) if la <= lb else (lb, 1)
+    large = lb if side == 0 else la
+    if small < settings.min_ratio * large:
+        return None
+    cont = inter / small
+    if cont >= settings.containment:
+        return round(cont, 4), "containment", side
+    return None
+
+
+def find_pairs(
+    sets: Sequence[Shingles] | ShingleTable,
+    settings: MatchSettings,
+    skip: set[tuple[int, int]] | None = None,
+    same_owner: Sequence[int] | None = None,
+) -> Matches:
+    """Every verified near-duplicate pair among `sets` (indices into it), sorted.
+
+    Pairs whose units have the same `same_owner` value (e.g. two paragraphs of one
+    article, already handled by in-document dedupe) are not reported.
+    """
+    result = Matches()
+    table = sets if isinstance(sets, ShingleTable) else ShingleTable.from_sets(sets)
+    n = len(table)
+    if n < 2:
+        return result
+    bands, rows = choose_bands(settings.jaccard, settings.num_perm, settings.recall)
+    sig = signatures(table, settings.num_perm, settings.seed)
+    found = [lsh_candidates(sig, bands, rows, settings.max_bucket, result.caps)]
+    del sig
+    dense = dense_ids(table)
+    if settings.containment is not None:
+        found.append(
+            containment_candidates(
+                table, settings.containment, settings.max_postings, result.caps, dense
+            )
+        )
+    codes = sorted_unique(np.concatenate(found))
+    a, b = codes // n, codes % n
+    if same_owner is not None:
+        owner = np.asarray(same_owner)
+        keep = owner[a] != owner[b]
+        a, b = a[keep], b[keep]
+    if skip:
+        skipped = np.fromiter((x * n + y for x, y in skip), dtype=np.int64, count=len(skip))
+        keep = ~np.isin(a * n + b, skipped)
+        a, b = a[keep], b[keep]
+    inter = intersections(table, a, b, dense)
+    sizes = table.sizes
+    la, lb = sizes[a], sizes[b]
+    # a cheap vectorised pre-check; `_judge` decides on the survivors exactly
+    union = la + lb - inter
+    jac_ok = inter >= settings.jaccard * union - 1e-9
+    if settings.containment is not None:
+        small = np.minimum(la, lb)
+        cont_ok = (inter >= settings.containment * small - 1e-9) & (
+            small >= settings.min_ratio * np.maximum(la, lb) - 1e-9
+        )
+        jac_ok |= cont_ok
+    for k in np.flatnonzero(jac_ok & (inter > 0)):
+        x, y = int(a[k]), int(b[k])
+        judged = _judge(int(inter[k]), int(la[k]), int(lb[k]), settings)
+        if judged is not None:
+            similarity, measure, side = judged
+            inner = (x, y)[side] if measure == "containment" else None
+            result.pairs.append(Pair(x, y, similarity, measure, inner))
+    return result

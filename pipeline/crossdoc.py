@@ -1,0 +1,844 @@
+"""Near-duplicates across the articles of a run (and of earlier runs, through the index).
+
+Order matters, and is:
+
+1. Paragraphs are normalised; identical ones collapse to one *representative* whatever
+   how many articles carry it (thousands of copies of one line cost one LSH entry).
+2. Representatives are matched by Jaccard (LSH) and by containment (prefix-filtered
+   inverted index), every candidate verified exactly (`candidates.py`).
+3. Site boilerplate: near-identical paragraphs on many distinct pages of one site are
+   removed (`boilerplate.py`). Pages are told apart by a first document clustering, so
+   three captures of one story do not make its paragraphs "template".
+4. Document clusters on the text without boilerplate: Jaccard for reposts and light
+   edits, containment (with a minimum length ratio) for truncated copies. Canonical: the
+   most complete (most shingles), ties by earliest date, then by source.
+5. Paragraph clusters across articles of *different* document clusters (a repost's
+   paragraphs are all the canonical's: the document cluster already says so). They are
+   annotated; with `drop_cross_document_duplicates` a paragraph that duplicates (or is
+   contained in) one already kept in an earlier article is removed — the first
+   occurrence stays, and a long paragraph is never dropped for holding a short quote.
+6. The persistent index adds documents of earlier runs: an earlier canonical stays
+   canonical. Only band hashes are stored, so those matches carry an *estimated*
+   Jaccard (`jaccard-estimate`), the one thing that can be checked without the text.
+
+Records may be spooled on disk: they are read in passes, and the output is a lazy
+`Sequence` that applies the edits record by record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, overload
+
+import numpy as np
+
+from pipeline.boilerplate import Occurrence, boilerplate_occurrences, site_of
+from pipeline.candidates import Caps, MatchSettings, Pair, band_keys, find_pairs
+from pipeline.config import CrossdocConfig
+from pipeline.fingerprint import (
+    HASH_VERSION,
+    Shingles,
+    shingle_table,
+    signature_matrix,
+    tokens,
+)
+from pipeline.index_store import Entry, IndexStore, estimate_jaccard
+from pipeline.lsh import choose_bands
+from pipeline.model import article_id
+from pipeline.records import (
+    ArticleRecord,
+    ClusterMemberRecord,
+    ClusterRecord,
+    CrossDuplicateRecord,
+    QuarantineRecord,
+    RemovalRecord,
+)
+
+BOILERPLATE = "site-boilerplate"
+CROSS_DUPLICATE = "cross-document-duplicate"
+
+
+@dataclass(slots=True)
+class CrossdocReport:
+    """Counts for the manifest's `crossdoc` section (mutable while counting)."""
+
+    document_clusters: int = 0
+    duplicate_articles: int = 0
+    duplicate_articles_dropped: int = 0
+    paragraph_clusters: int = 0
+    cross_duplicates_annotated: int = 0
+    cross_duplicates_dropped: int = 0
+    site_boilerplate_removed: int = 0
+    articles_emptied: int = 0
+    paragraphs_too_short: int = 0
+    paragraphs_over_cap: int = 0
+    buckets_capped: int = 0
+    postings_capped: int = 0
+    index: str | None = None
+    index_run: int | None = None
+    index_known: int = 0
+    index_matches: int = 0
+    index_added: int = 0
+    index_buckets_refused: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(slots=True)
+class _Edit:
+    """What the corpus-level steps change in one article."""
+
+    removed: dict[int, RemovalRecord] = field(default_factory=dict)
+    cross: list[tuple[int, CrossDuplicateRecord]] = field(default_factory=list)
+    duplicate_of: str | None = None
+    reason: str | None = None
+    similarity: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CrossdocResult:
+    articles: Sequence[ArticleRecord]
+    quarantined: list[QuarantineRecord]
+    clusters: list[ClusterRecord]
+    report: CrossdocReport
+    removed_by_reason: Counter[str]
+    paragraphs_gone: int
+    """Paragraphs no longer in `articles`: removed, or in articles left out."""
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: list[int] = []
+
+    def add(self) -> int:
+        self.parent.append(len(self.parent))
+        return len(self.parent) - 1
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _components(n: int, edges: Sequence[tuple[int, int]]) -> list[int]:
+    uf = _Union()
+    for _ in range(n):
+        uf.add()
+    for a, b in edges:
+        uf.union(a, b)
+    return [uf.find(i) for i in range(n)]
+
+
+def paragraph_settings(config: CrossdocConfig) -> MatchSettings:
+    return MatchSettings(
+        jaccard=config.paragraph_jaccard,
+        containment=config.paragraph_containment,
+        num_perm=config.num_perm,
+        recall=config.lsh_recall,
+        seed=config.seed,
+        max_bucket=config.max_bucket,
+        max_postings=config.max_postings,
+    )
+
+
+def document_settings(config: CrossdocConfig) -> MatchSettings:
+    return MatchSettings(
+        jaccard=config.document_jaccard,
+        containment=config.document_containment,
+        num_perm=config.num_perm,
+        recall=config.lsh_recall,
+        seed=config.seed,
+        max_bucket=config.max_bucket,
+        max_postings=config.max_postings,
+        min_ratio=config.document_min_ratio,
+    )
+
+
+def index_settings(config: CrossdocConfig) -> str:
+    """What band hashes depend on: an index built otherwise cannot be compared."""
+    bands, rows = choose_bands(config.document_jaccard, config.num_perm, config.lsh_recall)
+    return (
+        f"shingles={HASH_VERSION} shingle_words={config.shingle_words} num_perm={config.num_perm} "
+        f"seed={config.seed} bands={bands} rows={rows}"
+    )
+
+
+def apply_crossdoc(
+    articles: Sequence[ArticleRecord],
+    config: CrossdocConfig,
+    index: IndexStore | None = None,
+) -> CrossdocResult:
+    report = CrossdocReport()
+    caps = Caps()
+    n = len(articles)
+
+    # 1. representatives of identical paragraphs
+    rep_of_key: dict[str, int] = {}
+    rep_texts: list[str] = []
+    rep_words: list[int] = []
+    rep_occs: list[list[Occurrence]] = []
+    occ_rep: list[list[int]] = []
+    sites: list[str | None] = []
+    order_key: list[tuple[str, str]] = []
+    for a, record in enumerate(articles):
+        sites.append(
+            site_of(record["site"], record["url"], record["source"], config.site_from_folder)
+        )
+        order_key.append((record["date"] or "9999", record["source"]))
+        paragraphs = record["paragraphs"]
+        if len(paragraphs) > config.max_paragraphs:
+            report.paragraphs_over_cap += len(paragraphs) - config.max_paragraphs
+        reps: list[int] = []
+        for i, paragraph in enumerate(paragraphs[: config.max_paragraphs]):
+            key = " ".join(tokens(paragraph["text"]))
+            r = rep_of_key.get(key, -1)
+            if r < 0:
+                r = len(rep_texts)
+                rep_of_key[key] = r
+                rep_texts.append(paragraph["text"] if key else "")
+                rep_occs.append([])
+                rep_words.append(len(key.split()))
+            rep_occs[r].append(Occurrence(a, i))
+            reps.append(r)
+        occ_rep.append(reps)
+    del rep_of_key
+    # one compact table (sorted uint64 per row), not a frozenset per paragraph
+    rep_table = shingle_table(rep_texts, config.shingle_words)
+    del rep_texts
+    rep_sizes = rep_table.sizes
+
+    # 2. paragraph pairs between representatives
+    eligible = [int(r) for r in np.flatnonzero(rep_sizes >= config.min_shingles)]
+    report.paragraphs_too_short = sum(
+        len(rep_occs[r]) for r in np.flatnonzero(rep_sizes < config.min_shingles)
+    )
+    found = find_pairs(rep_table.take(eligible), paragraph_settings(config))
+    caps.merge(found.caps)
+    rep_pairs = [
+        Pair(
+            eligible[p.a],
+            eligible[p.b],
+            p.similarity,
+            p.measure,
+            None if p.inner is None else eligible[p.inner],
+        )
+        for p in found.pairs
+    ]
+
+    # 3. site boilerplate, pages told apart by a first document clustering
+    doc_settings = document_settings(config)
+    first_sets = rep_table.unions(occ_rep)
+    first = find_pairs(first_sets, doc_settings)
+    page_of = _components(n, [(p.a, p.b) for p in first.pairs])
+    near = [
+        (p.a, p.b)
+        for p in rep_pairs
+        if p.measure == "jaccard" and p.similarity >= config.boilerplate_jaccard
+    ]
+    rep_group = _components(len(rep_table), near)
+    groups: dict[int, list[Occurrence]] = defaultdict(list)
+    for r, occs in enumerate(rep_occs):
+        if len(occs) > 1 or rep_group[r] != r:
+            groups[rep_group[r]].extend(occs)
+    template = boilerplate_occurrences(
+        (g for g in groups.values() if len({o.article for o in g}) > 1), sites, page_of, config
+    )
+    del groups, first_sets
+
+    edits: dict[int, _Edit] = defaultdict(_Edit)
+    for occ in template:
+        r = occ_rep[occ.article][occ.paragraph]
+        edits[occ.article].removed[occ.paragraph] = _removal(
+            articles, occ, BOILERPLATE, "exact" if len(rep_occs[r]) > 1 else "jaccard", None, None
+        )
+
+    # 4. document clusters on the text without boilerplate
+    doc_table = rep_table.unions(
+        [_kept(occ_rep[a], edits[a].removed if a in edits else {}) for a in range(n)]
+    )
+    del rep_table
+    doc_sizes = doc_table.sizes
+    alive = [a for a in range(n) if doc_sizes[a]]
+    second = find_pairs(doc_table.take(alive), doc_settings)
+    del doc_table
+    caps.merge(second.caps)
+    doc_pairs = [
+        Pair(
+            alive[p.a],
+            alive[p.b],
+            p.similarity,
+            p.measure,
+            None if p.inner is None else alive[p.inner],
+        )
+        for p in second.pairs
+    ]
+    cluster_of = _components(n, [(p.a, p.b) for p in doc_pairs])
+
+    # 5. paragraph clusters across document clusters
+    paragraph_clusters = _paragraph_clusters(
+        articles, rep_pairs, rep_occs, occ_rep, template, cluster_of, edits, config, report
+    )
+
+    # final ids (text changes when paragraphs go)
+    final_ids = [
+        _final_id(articles[a], edits[a]) if a in edits and edits[a].removed else articles[a]["id"]
+        for a in range(n)
+    ]
+    emptied = {
+        a
+        for a in edits
+        if edits[a].removed and len(edits[a].removed) >= len(articles[a]["paragraphs"])
+    }
+    report.articles_emptied = len(emptied)
+
+    # 6. document clusters, with the index
+    completeness = [
+        sum(
+            rep_words[r]
+            for i, r in enumerate(occ_rep[a])
+            if a not in edits or i not in edits[a].removed
+        )
+        for a in range(n)
+    ]
+    clusters = _document_clusters(
+        articles,
+        doc_pairs,
+        doc_sizes,
+        completeness,
+        final_ids,
+        emptied,
+        order_key,
+        edits,
+        index,
+        config,
+        report,
+    )
+    clusters.extend(
+        _paragraph_cluster_records(paragraph_clusters, articles, final_ids, edits, report)
+    )
+    report.paragraph_clusters = len(paragraph_clusters)
+
+    removed_by_reason: Counter[str] = Counter()
+    for a, edit in edits.items():
+        if a not in emptied:
+            removed_by_reason.update(r["reason"] for r in edit.removed.values())
+    report.site_boilerplate_removed = sum(
+        1 for a, e in edits.items() for r in e.removed.values() if r["reason"] == BOILERPLATE
+    )
+    report.buckets_capped = caps.buckets_capped
+    report.postings_capped = caps.postings_capped
+    keep = [
+        a
+        for a in range(n)
+        if a not in emptied
+        and not (config.drop_duplicate_articles and a in edits and edits[a].duplicate_of)
+    ]
+    report.duplicate_articles_dropped = (
+        sum(1 for e in edits.values() if e.duplicate_of) if config.drop_duplicate_articles else 0
+    )
+    quarantined: list[QuarantineRecord] = [
+        {
+            "source": articles[a]["source"],
+            "reason": "nothing left after removing site boilerplate and cross-document duplicates",
+            "stage": "crossdoc",
+        }
+        for a in sorted(emptied)
+    ]
+    kept = set(keep)
+    gone = sum(removed_by_reason.values()) + sum(
+        len(articles[a]["paragraphs"]) - len(edits[a].removed if a in edits else ())
+        for a in range(n)
+        if a not in kept
+    )
+    view = EditedArticles(articles, keep, dict(edits), final_ids)
+    return CrossdocResult(view, quarantined, clusters, report, removed_by_reason, gone)
+
+
+def _kept(reps: Sequence[int], skip: Any) -> list[int]:
+    """A document's paragraph representatives without the removed ones: its shingles
+    are their union (no shingle spans two paragraphs)."""
+    return [r for i, r in enumerate(reps) if i not in skip]
+
+
+def _final_id(record: ArticleRecord, edit: _Edit) -> str:
+    return article_id(
+        "\n\n".join(p["text"] for i, p in enumerate(record["paragraphs"]) if i not in edit.removed)
+    )
+
+
+def _extracted_positions(record: ArticleRecord) -> list[int]:
+    """Extracted position of each kept paragraph: the positions no removal took, in order."""
+    taken = {r["position"] for r in record["removed"]}
+    out: list[int] = []
+    position = 0
+    while len(out) < len(record["paragraphs"]):
+        if position not in taken:
+            out.append(position)
+        position += 1
+    return out
+
+
+def _removal(
+    articles: Sequence[ArticleRecord],
+    occ: Occurrence,
+    reason: str,
+    rule: str,
+    similarity: float | None,
+    target: tuple[str, int] | None,
+) -> RemovalRecord:
+    record = articles[occ.article]
+    return {
+        "text": record["paragraphs"][occ.paragraph]["text"],
+        "reason": reason,
+        "rule": rule,
+        "position": _extracted_positions(record)[occ.paragraph],
+        "duplicate_of": None if target is None else target[1],
+        "similarity": similarity,
+        "duplicate_of_article": None if target is None else target[0],
+    }
+
+
+@dataclass(slots=True)
+class _ParagraphCluster:
+    members: list[Occurrence]
+    links: dict[Occurrence, tuple[Occurrence, float, str]]
+    dropped: set[Occurrence]
+
+
+def _relation(pair: Pair, rep: int) -> str:
+    if pair.measure != "containment":
+        return pair.measure
+    return "containment" if pair.inner == rep else "contains"
+
+
+def _paragraph_clusters(
+    articles: Sequence[ArticleRecord],
+    rep_pairs: Sequence[Pair],
+    rep_occs: Sequence[Sequence[Occurrence]],
+    occ_rep: Sequence[Sequence[int]],
+    template: set[Occurrence],
+    cluster_of: Sequence[int],
+    edits: dict[int, _Edit],
+    config: CrossdocConfig,
+    report: CrossdocReport,
+) -> list[_ParagraphCluster]:
+    neighbours: dict[int, list[tuple[int, float, str]]] = defaultdict(list)
+    for p in rep_pairs:
+        neighbours[p.a].append((p.b, p.similarity, _relation(p, p.a)))
+        neighbours[p.b].append((p.a, p.similarity, _relation(p, p.b)))
+    rep_component = _components(len(rep_occs), [(p.a, p.b) for p in rep_pairs])
+    members_of: dict[int, list[Occurrence]] = defaultdict(list)
+    for r, occs in enumerate(rep_occs):
+        if len(occs) > 1 or r in neighbours:
+            members_of[rep_component[r]].extend(o for o in occs if o not in template)
+    out: list[_ParagraphCluster] = []
+    roots = [c for c, occs in members_of.items() if occs]
+    for root in sorted(roots, key=lambda c: min(_order(o) for o in members_of[c])):
+        members = sorted(members_of[root], key=_order)
+        if len({cluster_of[o.article] for o in members}) < 2:
+            continue
+        cluster = _ParagraphCluster(members, {}, set())
+        by_rep: dict[int, list[Occurrence]] = defaultdict(list)
+        for occ in members:
+            by_rep[occ_rep[occ.article][occ.paragraph]].append(occ)
+        kept_by_rep: dict[int, list[Occurrence]] = defaultdict(list)
+        for occ in members:
+            r = occ_rep[occ.article][occ.paragraph]
+            options = [(r, 1.0, "exact"), *neighbours.get(r, ())]
+            if config.drop_cross_document_duplicates:
+                hit = _best(occ, options, kept_by_rep, earlier_only=True, covering=True)
+                if hit is not None:
+                    cluster.dropped.add(occ)
+                    cluster.links[occ] = hit
+                    continue
+            kept_by_rep[r].append(occ)
+        for occ in members:
+            if occ in cluster.dropped or occ == members[0]:
+                continue
+            r = occ_rep[occ.article][occ.paragraph]
+            options = [(r, 1.0, "exact"), *neighbours.get(r, ())]
+            hit = _best(occ, options, kept_by_rep, earlier_only=False, covering=False)
+            if hit is not None:
+                cluster.links[occ] = hit
+        out.append(cluster)
+        for occ, (target, similarity, measure) in cluster.links.items():
+            if occ in cluster.dropped:
+                # the target's final id and index are filled in once all removals are known
+                edits[occ.article].removed[occ.paragraph] = _removal(
+                    articles, occ, CROSS_DUPLICATE, measure, similarity, ("", target.paragraph)
+                )
+                report.cross_duplicates_dropped += 1
+    return out
+
+
+def _order(occ: Occurrence) -> tuple[int, int]:
+    return occ.article, occ.paragraph
+
+
+def _best(
+    occ: Occurrence,
+    options: Sequence[tuple[int, float, str]],
+    kept_by_rep: dict[int, list[Occurrence]],
+    earlier_only: bool,
+    covering: bool,
+) -> tuple[Occurrence, float, str] | None:
+    """The kept occurrence in another article this one matches best (earlier preferred)."""
+    best: tuple[tuple[bool, float, int, int], tuple[Occurrence, float, str]] | None = None
+    for rep, similarity, measure in options:
+        if covering and measure == "contains":
+            continue
+        for other in kept_by_rep.get(rep, ()):
+            if other.article == occ.article:
+                continue
+            later = _order(other) > _order(occ)
+            if earlier_only and later:
+                continue
+            rank = (later, -similarity, other.article, other.paragraph)
+            if best is None or rank < best[0]:
+                best = (rank, (other, similarity, measure))
+            break
+    return None if best is None else best[1]
+
+
+def _new_index(record: ArticleRecord, edit: _Edit | None) -> list[int | None]:
+    out: list[int | None] = []
+    at = 0
+    for i in range(len(record["paragraphs"])):
+        if edit is not None and i in edit.removed:
+            out.append(None)
+        else:
+            out.append(at)
+            at += 1
+    return out
+
+
+def _paragraph_cluster_records(
+    found: Sequence[_ParagraphCluster],
+    articles: Sequence[ArticleRecord],
+    final_ids: Sequence[str],
+    edits: dict[int, _Edit],
+    report: CrossdocReport,
+) -> list[ClusterRecord]:
+    new_index: dict[int, list[int | None]] = {}
+
+    def index_of(occ: Occurrence) -> int | None:
+        if occ.article not in new_index:
+            new_index[occ.article] = _new_index(articles[occ.article], edits.get(occ.article))
+        return new_index[occ.article][occ.paragraph]
+
+    records: list[ClusterRecord] = []
+    for cluster in found:
+        members: list[ClusterMemberRecord] = []
+        for occ in cluster.members:
+            link = cluster.links.get(occ)
+            members.append(
+                {
+                    "id": final_ids[occ.article],
+                    "source": articles[occ.article]["source"],
+                    "paragraph": index_of(occ),
+                    "similarity": None if link is None else link[1],
+                    "measure": None if link is None else link[2],
+                    "dropped": occ in cluster.dropped,
+                }
+            )
+            if link is not None and occ in cluster.dropped:
+                removal = edits[occ.article].removed[occ.paragraph]
+                removal["duplicate_of_article"] = final_ids[link[0].article]
+                removal["duplicate_of"] = index_of(link[0])
+            if link is not None and occ not in cluster.dropped:
+                target, similarity, measure = link
+                target_index = index_of(target)
+                mine = index_of(occ)
+                if target_index is not None and mine is not None:
+                    report.cross_duplicates_annotated += 1
+                    edits[occ.article].cross.append(
+                        (
+                            mine,
+                            {
+                                "paragraph": mine,
+                                "article": final_ids[target.article],
+                                "source": articles[target.article]["source"],
+                                "other_paragraph": target_index,
+                                "similarity": similarity,
+                                "measure": measure,
+                            },
+                        )
+                    )
+        first = cluster.members[0]
+        records.append(
+            {
+                "level": "paragraph",
+                "canonical": final_ids[first.article],
+                "canonical_paragraph": index_of(first),
+                "size": len(members),
+                "members": members,
+            }
+        )
+    return records
+
+
+def _document_clusters(
+    articles: Sequence[ArticleRecord],
+    doc_pairs: Sequence[Pair],
+    doc_sizes: Any,
+    completeness: Sequence[int],
+    final_ids: Sequence[str],
+    emptied: set[int],
+    order_key: Sequence[tuple[str, str]],
+    edits: dict[int, _Edit],
+    index: IndexStore | None,
+    config: CrossdocConfig,
+    report: CrossdocReport,
+) -> list[ClusterRecord]:
+    n = len(articles)
+    node_key: list[str] = [final_ids[a] for a in range(n)]
+    node_of_key: dict[str, int] = {}
+    for a in range(n):
+        node_of_key.setdefault(final_ids[a], a)
+    edges: dict[tuple[int, int], tuple[float | None, str]] = {}
+
+    def add_edge(a: int, b: int, similarity: float | None, measure: str) -> None:
+        key = (min(a, b), max(a, b))
+        if key not in edges or _strength(measure) > _strength(edges[key][1]):
+            edges[key] = (similarity, measure)
+
+    for p in doc_pairs:
+        if p.a not in emptied and p.b not in emptied:
+            add_edge(p.a, p.b, p.similarity, p.measure)
+    known: dict[str, Entry] = {}
+    alive = [a for a in range(n) if a not in emptied and doc_sizes[a]]
+    bands_of: dict[int, tuple[int, ...]] = {}
+    seq = 0
+    if index is not None:
+        report.index = index.describe()
+        if config.reset_index:
+            index.reset()
+        index.check_settings(index_settings(config))
+        seq = index.begin_run()
+        report.index_run = seq
+        bands, rows = choose_bands(config.document_jaccard, config.num_perm, config.lsh_recall)
+        # In blocks, so only one block of whole-document shingle sets is ever in memory.
+        for start in range(0, len(alive), _SIGN_BLOCK):
+            block = alive[start : start + _SIGN_BLOCK]
+            final_sets = [
+                _final_set(articles[a], edits.get(a), config.shingle_words) for a in block
+            ]
+            sig = signature_matrix(final_sets, config.num_perm, config.seed)
+            for a, row in zip(block, band_keys(sig, bands, rows), strict=True):
+                bands_of[a] = tuple(int(v) for v in row)
+            del final_sets, sig
+        known = index.entries([final_ids[a] for a in alive])
+        report.index_known = len(known)
+        hits = index.query([bands_of[a] for a in alive])
+        foreign = sorted({k for h in hits for k in h} - set(node_of_key))
+        known.update(index.entries(foreign))
+        for a, found in zip(alive, hits, strict=True):
+            for key in sorted(found - set(node_of_key)):
+                entry = known.get(key)
+                if entry is None:
+                    continue
+                estimate = estimate_jaccard(bands_of[a], entry.bands, rows)
+                if estimate >= config.document_jaccard:
+                    add_edge(
+                        a, _node(key, node_key, node_of_key), round(estimate, 4), "jaccard-estimate"
+                    )
+                    report.index_matches += 1
+        for key, entry in list(known.items()):
+            if entry.canonical != key:
+                add_edge(
+                    _node(key, node_key, node_of_key),
+                    _node(entry.canonical, node_key, node_of_key),
+                    None,
+                    "index",
+                )
+    adjacency: dict[int, list[tuple[int, float | None, str]]] = defaultdict(list)
+    for (a, b), (similarity, measure) in edges.items():
+        adjacency[a].append((b, similarity, measure))
+        adjacency[b].append((a, similarity, measure))
+    component = _components(len(node_key), list(edges))
+    groups: dict[int, list[int]] = defaultdict(list)
+    for node, root in enumerate(component):
+        if node in adjacency:
+            groups[root].append(node)
+    records: list[ClusterRecord] = []
+    for nodes in sorted(groups.values(), key=min):
+        earlier = [v for v in nodes if node_key[v] in known]
+        if earlier:
+            first = min(earlier, key=lambda v: (known[node_key[v]].seq, node_key[v]))
+            canonical = _node(known[node_key[first]].canonical, node_key, node_of_key)
+            if canonical not in nodes:
+                nodes.append(canonical)
+                adjacency[canonical].append((first, None, "index"))
+                adjacency[first].append((canonical, None, "index"))
+        else:
+            canonical = min(
+                (v for v in nodes if v < n),
+                key=lambda v: (-completeness[v], order_key[v], v),
+            )
+        parent = _bfs(canonical, adjacency)
+        members: list[ClusterMemberRecord] = []
+        for v in sorted(nodes, key=lambda v: (v != canonical, v)):
+            link = parent.get(v)
+            is_run = v < n
+            members.append(
+                {
+                    "id": node_key[v],
+                    "source": articles[v]["source"] if is_run else None,
+                    "paragraph": None,
+                    "similarity": None if link is None else link[1],
+                    "measure": None if link is None else link[2],
+                    "dropped": bool(is_run and v != canonical and config.drop_duplicate_articles),
+                }
+            )
+            if is_run and v != canonical and link is not None:
+                edit = edits[v]
+                edit.duplicate_of = node_key[canonical]
+                edit.reason = link[2]
+                edit.similarity = link[1]
+                report.duplicate_articles += 1
+        records.append(
+            {
+                "level": "document",
+                "canonical": node_key[canonical],
+                "canonical_paragraph": None,
+                "size": len(members),
+                "members": members,
+            }
+        )
+    report.document_clusters = len(records)
+    if index is not None:
+        fresh = [
+            Entry(
+                final_ids[a],
+                seq,
+                edits[a].duplicate_of or final_ids[a] if a in edits else final_ids[a],
+                bands_of[a],
+            )
+            for a in alive
+            if final_ids[a] not in known
+        ]
+        report.index_buckets_refused = index.add(fresh)
+        report.index_added = len({e.key for e in fresh})
+    return records
+
+
+def _strength(measure: str) -> int:
+    """Exactly verified > estimated from band hashes > remembered by the index."""
+    return {"index": 0, "jaccard-estimate": 1}.get(measure, 2)
+
+
+def _node(key: str, node_key: list[str], node_of_key: dict[str, int]) -> int:
+    node = node_of_key.get(key)
+    if node is None:
+        node = len(node_key)
+        node_key.append(key)
+        node_of_key[key] = node
+    return node
+
+
+def _bfs(
+    root: int, adjacency: dict[int, list[tuple[int, float | None, str]]]
+) -> dict[int, tuple[int, float | None, str]]:
+    """Each reachable node's link toward `root`: (parent, similarity, measure).
+
+    Exactly verified links are preferred over index links at equal depth.
+    """
+    parent: dict[int, tuple[int, float | None, str]] = {}
+    seen = {root}
+    queue = deque([root])
+    while queue:
+        node = queue.popleft()
+        for other, similarity, measure in sorted(
+            adjacency.get(node, ()), key=lambda e: (e[2] in ("index", "jaccard-estimate"), e[0])
+        ):
+            if other not in seen:
+                seen.add(other)
+                parent[other] = (node, similarity, measure)
+                queue.append(other)
+    return parent
+
+
+_SIGN_BLOCK = 1000
+"""Articles whose document shingle sets are built and signed at a time."""
+
+
+def _final_set(record: ArticleRecord, edit: _Edit | None, size: int) -> Shingles:
+    # One batched shingle_table per article: per-paragraph calls cost 6 ms an article.
+    texts = [
+        p["text"]
+        for i, p in enumerate(record["paragraphs"])
+        if edit is None or i not in edit.removed
+    ]
+    return frozenset(shingle_table(texts, size).values.tolist())
+
+
+class EditedArticles(Sequence[ArticleRecord]):
+    """The run's article records with the corpus-level edits applied on access.
+
+    Holds only the edits and the indices kept, so spooled records stay on disk.
+    """
+
+    def __init__(
+        self,
+        base: Sequence[ArticleRecord],
+        keep: list[int],
+        edits: dict[int, _Edit],
+        final_ids: list[str],
+    ) -> None:
+        self.base = base
+        self.keep = keep
+        self.edits = edits
+        self.final_ids = final_ids
+
+    def __len__(self) -> int:
+        return len(self.keep)
+
+    @overload
+    def __getitem__(self, index: int) -> ArticleRecord: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ArticleRecord]: ...
+
+    def __getitem__(self, index: int | slice) -> ArticleRecord | list[ArticleRecord]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        a = self.keep[index]
+        return _apply(self.base[a], self.edits.get(a), self.final_ids[a])
+
+    def __iter__(self) -> Iterator[ArticleRecord]:
+        wanted = iter(self.keep)
+        target = next(wanted, None)
+        for a, record in enumerate(self.base):
+            if target is None:
+                return
+            if a == target:
+                yield _apply(record, self.edits.get(a), self.final_ids[a])
+                target = next(wanted, None)
+
+
+def _apply(record: ArticleRecord, edit: _Edit | None, final_id: str) -> ArticleRecord:
+    if edit is None:
+        return record
+    out: ArticleRecord = dict(record)  # type: ignore[assignment]
+    if edit.removed:
+        out["paragraphs"] = [p for i, p in enumerate(record["paragraphs"]) if i not in edit.removed]
+        out["text"] = "\n\n".join(p["text"] for p in out["paragraphs"])
+        out["removed"] = sorted(
+            [*record["removed"], *edit.removed.values()], key=lambda r: r["position"]
+        )
+        out["id"] = final_id
+    out["duplicate_of"] = edit.duplicate_of
+    out["duplicate_reason"] = edit.reason
+    out["duplicate_similarity"] = edit.similarity
+    out["cross_duplicates"] = [c for _, c in sorted(edit.cross, key=lambda x: x[0])]
+    return out

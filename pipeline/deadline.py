@@ -1,0 +1,89 @@
+"""A wall-clock limit on one document, so a single pathological page cannot stall a run.
+
+Why a signal: the work to bound is ordinary Python (trafilatura's tree walks, htmldate's
+searches, our regular expressions — CPython's `re` checks for signals while it
+backtracks), and `SIGALRM` interrupts it between bytecodes without a thread or a
+subprocess per document. `ITIMER_REAL` with a repeat interval keeps re-raising after the
+deadline, so a library's broad `except` that swallows the first interrupt cannot keep the
+document alive for long.
+
+What it cannot bound: a single call into C that never returns to the interpreter (lxml
+parsing, libxml2 tree operations) is only interrupted when it returns. Those calls are
+linear in the size of their input, and the input is capped by `read.max_bytes`; measured
+on this pipeline, parsing a 24 MB page is up to ~4 s of uninterruptible lxml work, and a
+19 MB page of 2.4 million elements under a 1 s limit is quarantined after 1.4 s, so the
+effective bound is the limit plus at most a few seconds.
+
+Where it works: in the main thread of any process — the CLI, and the main thread of each
+`ProcessPoolExecutor` worker, which is where a pool runs its tasks. Elsewhere (a thread
+pool, a platform without `setitimer`) `signal.signal` is not allowed, so the limit is not
+enforced and the code runs to completion: `time_limit` then yields `False` so callers can
+tell.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+_REPEAT_S = 0.25
+"""After the deadline, interrupt again this often until the limited block has ended."""
+
+
+class DeadlineExceeded(BaseException):
+    """The time limit of a block ran out.
+
+    A `BaseException`, like `KeyboardInterrupt`, so that the `except Exception` blocks
+    inside third-party extractors do not swallow it.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"timed out after {seconds:g} s")
+        self.seconds = seconds
+
+
+def can_enforce() -> bool:
+    """True when `time_limit` would really interrupt code run here."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[bool]:
+    """Raise `DeadlineExceeded` inside the block once `seconds` of wall time have passed.
+
+    Yields whether the limit is enforced (see the module docstring); `seconds <= 0`
+    means no limit. A timer already armed by someone else (pytest-timeout, an outer
+    limit) is restored when the block ends, minus the time the block took.
+    """
+    if seconds <= 0 or not can_enforce():
+        yield False
+        return
+    live = [True]
+    """Cleared before the timer is disarmed: an alarm already on its way is then a no-op."""
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        if live[0]:
+            raise DeadlineExceeded(seconds)
+
+    started = time.monotonic()
+    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
+    previous_delay, previous_interval = 0.0, 0.0
+    try:
+        previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT_S)
+        yield True
+    finally:
+        try:
+            live[0] = False
+        except DeadlineExceeded:  # the alarm landed on the line above; alarms are
+            live[0] = False  # _REPEAT_S apart, so this one cannot be interrupted
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(
+            signal.SIGALRM, signal.SIG_DFL if previous_handler is None else previous_handler
+        )
+        if previous_delay > 0:
+            left = previous_delay - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), previous_interval)

@@ -1,0 +1,185 @@
+"""The clean_articles flow against the plain run: same files, caching, failed batches."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, cast
+from uuid import UUID
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    FlowRunFilter,
+    FlowRunFilterId,
+)
+from prefect.client.schemas.objects import State
+
+import flows.clean_articles as flow_module
+from flows.clean_articles import PARTIAL_STATE, clean_articles, main
+from pipeline.config import PipelineConfig
+from pipeline.model import RawDocument
+from pipeline.process import process_document
+from pipeline.run import run
+from pipeline.write import ARTICLES, MANIFEST, QUARANTINE
+
+from ..conftest import SEEDS
+
+pytestmark = pytest.mark.usefixtures("prefect_server")
+
+
+def seed_inputs(tmp_path: Path) -> Path:
+    """The seeds plus a file that must be quarantined, under a folder of this test's own."""
+    inputs = tmp_path / "in"
+    shutil.copytree(SEEDS, inputs)
+    (inputs / "zz_empty.html").write_text("<html><body><p>Menu</p></body></html>")
+    return inputs
+
+
+def run_flow(inputs: Path, out: Path, **params: Any) -> State[Any]:
+    state = clean_articles(inputs=[str(inputs)], out=str(out), return_state=True, **params)
+    return cast("State[Any]", state)
+
+
+def output_files(out: Path) -> dict[str, bytes]:
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    files.pop(MANIFEST)  # timings differ
+    files.pop(".newsclean.lock", None)  # the pid of the run
+    return files
+
+
+def task_states(flow_state: State[Any], name: str) -> list[str]:
+    flow_run_id = flow_state.state_details.flow_run_id
+    assert flow_run_id is not None
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    return sorted(r.state_name or "" for r in runs if r.name.startswith(name))
+
+
+def test_flow_writes_exactly_what_the_cli_writes(tmp_path: Path) -> None:
+    expected = tmp_path / "cli"
+    run([str(SEEDS)], expected, PipelineConfig())
+    got = tmp_path / "flow"
+
+    assert main([str(SEEDS), "--out", str(got), "--chunk-size", "2"]) == 0
+
+    for name in (ARTICLES, QUARANTINE):
+        assert (got / name).read_bytes() == (expected / name).read_bytes(), name
+    assert output_files(got) == output_files(expected)
+
+
+def test_rerun_over_unchanged_inputs_is_served_from_cache(tmp_path: Path) -> None:
+    inputs = seed_inputs(tmp_path)
+    first = run_flow(inputs, tmp_path / "a", chunk_size=2)
+    second = run_flow(inputs, tmp_path / "b", chunk_size=2)
+
+    assert first.result()["cached_batches"] == 0
+    assert second.result()["cached_batches"] == second.result()["batches"] == 3
+    assert task_states(first, "process-batch") == ["Completed"] * 3
+    assert task_states(second, "process-batch") == ["Cached"] * 3
+    assert output_files(tmp_path / "a") == output_files(tmp_path / "b")
+
+
+def test_changed_config_or_content_misses_the_cache(tmp_path: Path) -> None:
+    inputs = seed_inputs(tmp_path)
+    run_flow(inputs, tmp_path / "a", chunk_size=2)
+    config = tmp_path / "config.toml"
+    config.write_text('[clean]\nextra_patterns = ["^never matches anything$"]\n')
+    (inputs / "zz_empty.html").write_text("<html><body><p>Changed</p></body></html>")
+
+    other_config = run_flow(inputs, tmp_path / "b", chunk_size=2, config_path=str(config))
+    changed_file = run_flow(inputs, tmp_path / "c", chunk_size=2)
+
+    assert other_config.result()["cached_batches"] == 0
+    # only the batch holding the edited file is processed again
+    assert changed_file.result()["cached_batches"] == 2
+
+
+def test_a_failing_batch_is_quarantined_and_the_others_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = seed_inputs(tmp_path)
+    poisoned = str(inputs / "002_147a8219b3304861.txt")
+    real = process_document
+    attempts: list[str] = []
+
+    def flaky(raw: RawDocument, config: PipelineConfig) -> Any:
+        if raw.source == poisoned:
+            attempts.append(raw.source)
+            raise RuntimeError("injected failure")
+        return real(raw, config)
+
+    monkeypatch.setattr(flow_module, "process_document", flaky)
+    out = tmp_path / "out"
+    state = run_flow(inputs, out, chunk_size=2)
+
+    assert state.is_completed() and state.name == PARTIAL_STATE
+    assert "1 of 3 batches failed" in (state.message or "")
+    assert len(attempts) == 2  # one retry
+    counts = state.result()
+    assert counts["failed_batches"] == 1
+    assert (counts["articles"], counts["quarantined"]) == (3, 3)
+    quarantined = (out / QUARANTINE).read_text()
+    assert quarantined.count("batch failed after 2 attempts: RuntimeError: injected failure") == 2
+    articles = (out / ARTICLES).read_text()
+    assert "003_7389142354fb220e" not in articles  # its batch partner, quarantined too
+    assert "001_08695e9c21b4eadd" in articles and "004_357ce76994407b0d" in articles
+
+    artifacts = read_artifacts(state)
+    summary = artifacts["clean-articles-summary"]
+    assert "| documents in | 6 |" in summary and "| quarantined | 3 |" in summary
+    assert "failed batches" in summary
+    table = artifacts["clean-articles-quarantine"]
+    assert poisoned in table and "zz_empty.html" in table
+
+
+def read_artifacts(state: State[Any]) -> dict[str, str]:
+    flow_run_id: UUID | None = state.state_details.flow_run_id
+    assert flow_run_id is not None
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+    return {a.key or "": str(a.data) for a in found}
+
+
+def test_summary_artifact_counts_removals_and_quarantine(tmp_path: Path) -> None:
+    inputs = seed_inputs(tmp_path)
+    state = run_flow(inputs, tmp_path / "out", chunk_size=10)
+    summary = read_artifacts(state)["clean-articles-summary"]
+    assert "| articles out | 5 |" in summary
+    assert "## Paragraphs removed, by reason" in summary and "| title |" in summary
+    assert "duplicate groups within articles" in summary
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["/nonexistent/input", "--out", "{tmp}/o"], "input not found"),
+        (["{seeds}", "--out", "{tmp}/o", "--config", "{tmp}/missing.toml"], "cannot read config"),
+        (["{seeds}", "--out", "{tmp}/o", "--chunk-size", "0"], "must be positive"),
+    ],
+    ids=["missing-input", "missing-config", "zero-chunk"],
+)
+def test_bad_arguments_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    args = [a.format(tmp=tmp_path, seeds=SEEDS) for a in argv]
+    assert main(args) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("runner", ["processes", "dask"])
+def test_parallel_runners_write_the_same_files(tmp_path: Path, runner: str) -> None:
+    inputs = seed_inputs(tmp_path)
+    expected = tmp_path / "cli"
+    run([str(inputs)], expected, PipelineConfig())
+    got = tmp_path / runner
+    state = run_flow(inputs, got, chunk_size=2, task_runner=runner)
+    assert state.is_completed(), state.message
+    assert output_files(got) == output_files(expected)

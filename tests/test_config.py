@@ -1,0 +1,103 @@
+"""One config object from TOML: every key checked, unknown ones refused, types enforced."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import ConfigError, LimitsConfig, PipelineConfig, ReadConfig
+
+
+def load(tmp_path: Path, text: str) -> PipelineConfig:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return PipelineConfig.from_toml(path)
+
+
+def test_empty_file_gives_the_defaults(tmp_path: Path) -> None:
+    assert load(tmp_path, "") == PipelineConfig()
+
+
+def test_values_are_read_per_section(tmp_path: Path) -> None:
+    config = load(
+        tmp_path,
+        "[read]\nmax_bytes = 1000\nmax_gzip_ratio = 50\n"
+        "[limits]\ndocument_seconds = 2.5\n"
+        "[clean]\nextra_patterns = ['^Advertisement$']\nenabled = false\n"
+        "[dedupe]\njaccard_threshold = 1\n",
+    )
+    assert config.read == ReadConfig(max_bytes=1000, max_gzip_ratio=50)
+    assert config.limits == LimitsConfig(document_seconds=2.5)
+    assert config.clean.extra_patterns == ("^Advertisement$",) and not config.clean.enabled
+    assert config.dedupe.jaccard_threshold == 1.0 and isinstance(
+        config.dedupe.jaccard_threshold, float
+    )
+
+
+def test_an_integer_is_a_valid_float(tmp_path: Path) -> None:
+    assert load(tmp_path, "[limits]\ndocument_seconds = 30\n").limits.document_seconds == 30.0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[read]\nmax_byte = 1\n", r"unknown key\(s\) in \[read\]: max_byte"),
+        ("[limit]\n", r"unknown config section\(s\): limit"),
+        ("read = 5\n", r"config section \[read\] must be a table"),
+        ("[read]\nmax_bytes = 1.5\n", "read.max_bytes must be an integer"),
+        ("[read]\nmax_bytes = true\n", "read.max_bytes must be an integer"),
+        ("[read]\nmax_bytes = 0\n", "read.max_bytes must be positive"),
+        ("[limits]\ndocument_seconds = 'soon'\n", "limits.document_seconds must be a number"),
+        ("[limits]\ndocument_seconds = -1\n", r"limits.document_seconds must be >= 0"),
+        ("[extract]\nfast = 1\n", "extract.fast must be true or false"),
+        ("[clean]\nextra_patterns = 'x'\n", "clean.extra_patterns must be a list of strings"),
+        ("[clean]\nextra_patterns = [1]\n", "clean.extra_patterns must be a list of strings"),
+        ("[dedupe]\njaccard_threshold = 1.5\n", r"dedupe.jaccard_threshold must be in \(0, 1\]"),
+        ("[read\n", "invalid TOML"),
+    ],
+    ids=[
+        "unknown-key",
+        "unknown-section",
+        "section-not-table",
+        "float-for-int",
+        "bool-for-int",
+        "not-positive",
+        "string-for-float",
+        "negative-limit",
+        "int-for-bool",
+        "string-for-list",
+        "int-in-list",
+        "out-of-range",
+        "syntax",
+    ],
+)
+def test_bad_files_are_refused_with_the_key_named(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load(tmp_path, text)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read config"):
+        PipelineConfig.from_toml(tmp_path / "absent.toml")
+
+
+def test_non_utf8_file_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"[read]\n# caf\xe9\nmax_bytes = 5\n")
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        PipelineConfig.from_toml(path)
+
+
+def test_manifest_form_round_trips() -> None:
+    config = PipelineConfig(limits=LimitsConfig(document_seconds=7))
+    data = json.loads(json.dumps(config.to_dict()))  # as the manifest stores it
+    assert data["limits"] == {"document_seconds": 7}
+    assert PipelineConfig.from_mapping(data) == config
+
+
+def test_defaults_are_sensible_caps() -> None:
+    config = PipelineConfig()
+    assert 10_000_000 <= config.read.max_bytes <= 50_000_000
+    assert 0 < config.limits.document_seconds <= 300
