@@ -157,6 +157,9 @@ def finish_run(
         _account(summary, result)
     manifest = build_manifest(config, summary)
     if crossdoc is not None:
+        # What this run did to the persistent index differs between reruns by design
+        # (a rerun finds everything known); it goes under "run", beside the timings.
+        manifest["run"] = {key: crossdoc.pop(key) for key in _RUN_KEYS if key in crossdoc}
         manifest["crossdoc"] = crossdoc
     write_outputs(
         out,
@@ -167,6 +170,9 @@ def finish_run(
         report=config.report,
         clusters=clusters,
     )
+
+
+_RUN_KEYS = ("index_added", "index_known", "index_run")
 
 
 def cross_documents(

@@ -33,8 +33,16 @@ class OutputError(OSError):
     """The output folder cannot be created or written."""
 
 
+OUTPUT_MODE = 0o644
+"""Outputs are for other tools and users: readable by all (mkstemp would make them 0600)."""
+
+# Characters JSON allows raw but that `str.splitlines` and some JSONL readers treat as
+# line ends: escaped, so one record is always exactly one line for every reader.
+_LINE_BREAKERS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 def dumps(record: Any) -> str:
-    return json.dumps(record, ensure_ascii=False, sort_keys=True)
+    return json.dumps(record, ensure_ascii=False, sort_keys=True).translate(_LINE_BREAKERS)
 
 
 def prepare_output(out: Path) -> None:
@@ -70,6 +78,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.fchmod(fd, OUTPUT_MODE)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -92,6 +101,7 @@ class _AtomicFile:
     def __enter__(self) -> IO[str]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        os.fchmod(fd, OUTPUT_MODE)
         self.tmp = Path(name)
         self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         return self.fh

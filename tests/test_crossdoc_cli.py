@@ -115,7 +115,7 @@ def test_index_dedupes_a_later_run_and_reset_starts_over(dump: Path, tmp_path: P
     (fresh,) = articles(out)
     assert fresh["duplicate_of"] is None
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["crossdoc"]["index_run"] == 1
+    assert manifest["run"]["index_run"] == 1
 
 
 def test_unreachable_redis_index_fails_before_processing(

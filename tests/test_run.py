@@ -71,6 +71,20 @@ def test_rerun_gives_identical_files(seeds_out: Path, tmp_path: Path) -> None:
     assert manifest_a == manifest_b
 
 
+def test_rerun_into_the_same_folder_differs_only_in_timings_and_run(tmp_path: Path) -> None:
+    run([str(SEEDS)], tmp_path, PipelineConfig())
+    first = {n: (tmp_path / n).read_bytes() for n in ("articles.jsonl", "clusters.jsonl")}
+    manifest_a = json.loads((tmp_path / "manifest.json").read_text())
+    run([str(SEEDS)], tmp_path, PipelineConfig())
+    assert {n: (tmp_path / n).read_bytes() for n in first} == first
+    manifest_b = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest_a["run"]["index_added"] == 5 and manifest_b["run"]["index_known"] == 5
+    for manifest in (manifest_a, manifest_b):
+        manifest.pop("timings"), manifest.pop("run")
+    assert manifest_a == manifest_b
+    assert (tmp_path / "articles.jsonl").stat().st_mode & 0o777 == 0o644
+
+
 def test_rerun_into_same_folder_removes_stale_markdown(tmp_path: Path) -> None:
     run([str(SEEDS)], tmp_path, PipelineConfig())
     stale = tmp_path / "articles" / "0000000000000000.md"
