@@ -6,8 +6,9 @@ The documents are the scrapinghub dev pages repeated under new names in a tempor
 folder. Both commands run once, as subprocesses (interpreter start and imports count for
 both). The Prefect server is started first and its start-up time is reported apart: it
 is paid once per machine, not per run. Task results go to a fresh folder, so the flow
-run is a cold one (no cache hits). The CLI uses every core by default, so the flow is
-compared with the process-pool task runner unless told otherwise.
+run is a cold one (no cache hits). Two pairs: on every core (the CLI's default process
+pool vs the flow's `processes` runner) and on one core (the CLI with
+`parallel.workers = 1` vs the flow's default thread runner, which the GIL keeps on one).
 """
 
 from __future__ import annotations
@@ -83,6 +84,9 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--task-runner", default="processes")
     parser.add_argument("--chunk-size", type=int, default=50)
+    parser.add_argument(
+        "--only-all-cores", action="store_true", help="skip the one-core comparison"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="flow-bench-") as tmp_name:
@@ -99,49 +103,65 @@ def main() -> None:
         port = free_port()
         server, server_s = start_server(env, port)
         env["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
+        one_core = tmp / "one-core.toml"
+        one_core.write_text("[parallel]\nworkers = 1\n")
+        pairs = [
+            ("every core", [], args.task_runner),
+            ("one core", ["--config", str(one_core)], "threads"),
+        ]
+        if args.only_all_cores:
+            pairs = pairs[:1]
+        results = []
         try:
-            cli_s = timed(
-                [
-                    sys.executable,
-                    "-m",
-                    "pipeline",
-                    "run",
-                    str(corpus),
-                    "--out",
-                    str(tmp / "cli"),
-                    "--no-progress",
-                ],
-                env,
-            )
-            flow_s = timed(
-                [
-                    sys.executable,
-                    "-m",
-                    "flows.clean_articles",
-                    str(corpus),
-                    "--out",
-                    str(tmp / "flow"),
-                    "--task-runner",
-                    args.task_runner,
-                    "--chunk-size",
-                    str(args.chunk_size),
-                ],
-                env,
-            )
+            for label, config, runner in pairs:
+                cli_out, flow_out = tmp / f"cli-{runner}", tmp / f"flow-{runner}"
+                cli_s = timed(
+                    [
+                        sys.executable,
+                        "-m",
+                        "pipeline",
+                        "run",
+                        str(corpus),
+                        "--out",
+                        str(cli_out),
+                        "--no-progress",
+                        *config,
+                    ],
+                    env,
+                )
+                flow_s = timed(
+                    [
+                        sys.executable,
+                        "-m",
+                        "flows.clean_articles",
+                        str(corpus),
+                        "--out",
+                        str(flow_out),
+                        "--task-runner",
+                        runner,
+                        "--chunk-size",
+                        str(args.chunk_size),
+                        *config,
+                    ],
+                    env,
+                )
+                same = all(
+                    (cli_out / name).read_bytes() == (flow_out / name).read_bytes()
+                    for name in ("articles.jsonl", "quarantine.jsonl")
+                )
+                results.append((label, runner, cli_s, flow_s, same))
         finally:
             os.killpg(server.pid, 15)
             server.wait(timeout=30)
-        same = all(
-            (tmp / "cli" / name).read_bytes() == (tmp / "flow" / name).read_bytes()
-            for name in ("articles.jsonl", "quarantine.jsonl")
-        )
 
     print(f"documents:            {args.docs} ({os.cpu_count()} cores)")
     print(f"prefect server start: {server_s:6.1f} s (once, not part of either run)")
-    print(f"CLI (pipeline run):   {cli_s:6.1f} s")
-    print(f"flow ({args.task_runner}, chunk {args.chunk_size}): {flow_s:6.1f} s")
-    print(f"ratio flow / CLI:     {flow_s / cli_s:6.2f}x (target <= 1.10x)")
-    print(f"identical outputs:    {same}")
+    for label, runner, cli_s, flow_s, same in results:
+        print(f"-- {label}: CLI vs flow with the {runner} task runner, chunk {args.chunk_size}")
+        print(f"   CLI (pipeline run):  {cli_s:6.1f} s")
+        print(f"   flow:                {flow_s:6.1f} s")
+        print(f"   ratio flow / CLI:    {flow_s / cli_s:6.2f}x (target <= 1.10x)")
+        print(f"   identical outputs:   {same}")
 
 
 if __name__ == "__main__":

@@ -185,11 +185,13 @@ class TreeSampler(threading.Thread):
                 )
 
 
-def run_pipeline(corpus: Path, out: Path, workers: int) -> Figures:
+def run_pipeline(corpus: Path, out: Path, workers: int, config: Path | None = None) -> Figures:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     cmd = [sys.executable, "-m", "pipeline", "run", str(corpus), "--out", str(out)]
     cmd += ["--workers", str(workers), "--no-progress"]
+    if config is not None:
+        cmd += ["--config", str(config.resolve())]
     proc = subprocess.Popen(cmd, cwd=ROOT)
     sampler = TreeSampler(proc.pid, f"pipeline x{workers}")
     sampler.start()
@@ -227,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", default="1,2", help="worker counts, comma-separated")
     parser.add_argument("--work", type=Path, default=Path("/tmp/newsclean-throughput"))
     parser.add_argument("--skip-trafilatura", action="store_true")
+    parser.add_argument("--config", type=Path, help="pipeline config file for the runs")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     pages = dev_pages()
@@ -247,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     for workers in (int(w) for w in args.workers.split(",")):
         print(f"pipeline with {workers} worker(s) ...", flush=True)
         out = args.work / f"out-{args.n}-w{workers}"
-        figures = run_pipeline(corpus, out, workers)
+        figures = run_pipeline(corpus, out, workers, args.config)
         f1 = pipeline_f1(out, pages, offsets)
         results.append(Figures(**{**_fields(figures), "f1": f1}))
     print_table(results)

@@ -1,8 +1,10 @@
 """`clean_articles`: the pipeline as a Prefect flow, with the CLI's parameters and outputs.
 
 Tasks work on batches (one task per chunk of documents, never one per document: a task
-run costs milliseconds with threads and a fifth of a second with Dask), and the flow ends
-in `pipeline.run.finish_run`, the function the CLI ends in, so both write the same files.
+run costs milliseconds with threads and a fifth of a second with Dask). Settled batches
+stream into `pipeline.run.complete_run`, the tail the CLI runs too (spooled records, then
+`finish_run` — here a task with retries), so both write the same files and the flow's
+memory does not grow with the corpus.
 
     python -m flows.clean_articles INPUT... --out DIR [--config F] [--chunk-size N]
         [--task-runner threads|processes|dask] [--dask-address tcp://host:8786]
@@ -13,9 +15,16 @@ runs it with no server (Prefect's ephemeral mode).
 from __future__ import annotations
 
 import argparse
+import copy
+import dataclasses
+import gc
+import os
 import sys
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -26,24 +35,28 @@ from prefect.client.schemas.objects import State
 from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
 from prefect.states import Completed
-from prefect.task_runners import TaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import quote
 
 from flows.keys import config_key, content_key
 from flows.report import quarantine_table, summary_markdown
-from flows.runners import RUNNER_KINDS, api_url_for_workers, make_task_runner
+from flows.runners import RUNNER_KINDS, api_url_for_workers, compute_pool, make_task_runner
+from pipeline import parallel
 from pipeline.config import ConfigError, PipelineConfig, ReadConfig
 from pipeline.lock import output_lock
 from pipeline.model import Article, Quarantine, RawDocument
 from pipeline.process import process_document
 from pipeline.read import InputError, InputFile, expand_inputs, iter_documents
-from pipeline.run import RunSummary, close_spools, collect, finish_run
+from pipeline.records import ArticleRecord, QuarantineRecord
+from pipeline.run import RunSummary, complete_run, finish_run
 from pipeline.write import OutputError, prepare_output
 
 DEFAULT_CHUNK_SIZE = 50
 """Documents per task: 20 tasks per 1,000 documents keeps Prefect's share small while
 still giving every core several batches to balance."""
 PROCESS_RETRIES = 1
+IN_FLIGHT_PER_CORE = 3
 SUMMARY_KEY = "clean-articles-summary"
 QUARANTINE_KEY = "clean-articles-quarantine"
 PARTIAL_STATE = "CompletedWithFailedBatches"
@@ -51,10 +64,10 @@ PARTIAL_STATE = "CompletedWithFailedBatches"
 Outcome = Article | Quarantine
 T = TypeVar("T")
 
-PROCESS_CACHE = (INPUTS - "docs" - "config") + TASK_SOURCE
+PROCESS_CACHE = (INPUTS - "docs" - "config" - "pool") + TASK_SOURCE
 """Keyed on `content_key` and `config_key` (content, config and code version) plus the
 task's own source; the documents and config objects themselves are left out of INPUTS
-because the two keys already stand for them."""
+because the two keys already stand for them, and where the stages ran does not matter."""
 
 
 @task(
@@ -88,11 +101,20 @@ def process_batch(
     config: PipelineConfig,
     content_key: str,
     config_key: str,
+    pool: Executor | None = None,
 ) -> list[Outcome]:
-    """Every pure stage over one batch, in order (keys only feed the cache policy)."""
-    outcomes = [
-        doc if isinstance(doc, Quarantine) else process_document(doc, config) for doc in docs
-    ]
+    """Every pure stage over one batch, in order (keys only feed the cache policy), here
+    or in `pool` (the `processes` runner's workers)."""
+    if pool is None:
+        outcomes = [
+            doc if isinstance(doc, Quarantine) else process_document(doc, config) for doc in docs
+        ]
+    else:  # in slices, so every worker has a share of the batch and none sits idle
+        slices = [
+            pool.submit(parallel.process_batch, part, config)
+            for part in chunks(docs, config.parallel.batch_size)
+        ]
+        outcomes = [outcome for part in slices for outcome in part.result()]
     articles = sum(isinstance(o, Article) for o in outcomes)
     get_run_logger().info("batch of %d documents: %d articles", len(docs), articles)
     return outcomes
@@ -106,21 +128,45 @@ def process_batch(
     persist_result=False,
 )
 def write_outputs(
-    out: Path, outcomes: list[Outcome], config: PipelineConfig, started: float
-) -> dict[str, Any]:
-    """Collect and hand over to `finish_run`, exactly as `pipeline.run.run` does."""
-    summary = RunSummary()
-    articles, quarantined = collect(outcomes, summary, spool=out)
-    processed = time.perf_counter()
-    summary.timings["process_s"] = processed - started
-    summary.timings["total_s"] = processed - started
+    out: Path,
+    articles: Sequence[ArticleRecord],
+    quarantined: Sequence[QuarantineRecord],
+    config: PipelineConfig,
+    summary: RunSummary,
+) -> None:
+    """I/O: `finish_run` (corpus-level steps and writing) over the spooled records.
+
+    `finish_run` adjusts the counts in `summary`; a failed attempt puts them back, so a
+    retry starts from what it was given and the manifest does not count an edit twice.
+    """
+    before = copy.deepcopy(summary)
     try:
         finish_run(out, articles, quarantined, config, summary)
-    finally:
-        close_spools(articles, quarantined)
-    summary.timings["write_s"] = time.perf_counter() - processed
-    summary.timings["total_s"] = time.perf_counter() - started
-    return summary.counts()
+    except BaseException:
+        for f in dataclasses.fields(summary):
+            setattr(summary, f.name, getattr(before, f.name))
+        raise
+
+
+def _write_with_retries(
+    out: Path,
+    articles: Sequence[ArticleRecord],
+    quarantined: Sequence[QuarantineRecord],
+    config: PipelineConfig,
+    summary: RunSummary,
+) -> None:
+    """`complete_run`'s `finish` step as the task above. The spools and the summary are
+    quoted: Prefect would otherwise walk (and copy) them looking for futures."""
+    write_outputs(out, *cast("Any", (quote(articles), quote(quarantined), config, quote(summary))))
+
+
+@dataclass(slots=True)
+class BatchTally:
+    """How the batches of one run went, for the logs, the result and the final state."""
+
+    batches: int = 0
+    failed: int = 0
+    cached: int = 0
 
 
 @flow(name="clean-articles")
@@ -148,8 +194,12 @@ def clean_articles(
         items = list(expand_inputs(inputs))
         logger.info("%d inputs, batches of %d, %s task runner", len(items), chunk_size, task_runner)
         runner = make_task_runner(task_runner, dask_address)
-        outcomes, batches, failed, cached = _process(items, config, chunk_size, runner)
-        counts = write_outputs(out_dir, outcomes, config, started)
+        tally = BatchTally()
+        with compute_pool(task_runner) as pool:
+            outcomes = _process(items, config, chunk_size, runner, tally, pool)
+            summary = complete_run(out_dir, outcomes, config, started, finish=_write_with_retries)
+    batches, failed, cached = tally.batches, tally.failed, tally.cached
+    counts = summary.counts()
     counts |= {"batches": batches, "cached_batches": cached, "failed_batches": failed}
     logger.info(
         "%d documents: %d articles, %d quarantined; %d of %d batches from cache",
@@ -184,37 +234,68 @@ def _process(
     config: PipelineConfig,
     chunk_size: int,
     runner: TaskRunner[Any],
-) -> tuple[list[Outcome], int, int, int]:
-    """Read batches on the flow's threads, process them on `runner`; outcomes in input
-    order, with the number of batches, of failed ones and of ones served from cache."""
+    tally: BatchTally,
+    pool: Executor | None = None,
+) -> Iterator[Outcome]:
+    """Read batches on the flow's threads, process them on `runner`; yields the outcomes
+    in input order as batches settle, counting batches, failed ones and cached ones.
+
+    Only a window of batches is in flight (read one chunk ahead, at most
+    `IN_FLIGHT_PER_CORE` process batches per core), and the consumer spools what it is
+    given, so neither raw pages nor outcomes of a large corpus are all in memory at once.
+    """
     logger = get_run_logger()
     cfg_key = config_key(config)
-    item_chunks = list(chunks(items, chunk_size))
-    reads = [read_batch.submit(chunk, config.read) for chunk in item_chunks]
-    batches: list[tuple[list[RawDocument | Quarantine], PrefectFuture[list[Outcome]]]] = []
+    # On threads, quoted: Prefect would walk every document looking for futures. Dask
+    # ships parameters to other processes, where a quote arrives as a bare tuple.
+    in_process = quote if isinstance(runner, ThreadPoolTaskRunner) else _as_is
+    window = IN_FLIGHT_PER_CORE * (os.cpu_count() or 1)
+    item_chunks = iter(list(chunks(items, chunk_size)))
+    reads: deque[tuple[list[InputFile | Quarantine], PrefectFuture[Any]]] = deque()
+    pending: deque[tuple[list[RawDocument | Quarantine], PrefectFuture[Any]]] = deque()
+
+    def read_ahead() -> None:
+        chunk = next(item_chunks, None)
+        if chunk is not None:
+            reads.append((chunk, read_batch.submit(chunk, config.read)))
+
+    def settle() -> list[Outcome]:
+        docs_chunk, future = pending.popleft()
+        try:
+            outcomes: list[Outcome] = future.result()
+        except Exception as exc:
+            tally.failed += 1
+            logger.error("batch of %d documents failed: %s", len(docs_chunk), exc)
+            return _quarantine_batch(docs_chunk, exc)
+        tally.cached += future.state.name == "Cached"
+        return outcomes
+
     with api_url_for_workers(_api_url()), runner:
-        for chunk, read in zip(item_chunks, reads, strict=True):
+        read_ahead()
+        read_ahead()
+        while reads:
+            chunk, read = reads.popleft()
+            read_ahead()
             docs = _read_or_quarantine(read, chunk)
             for docs_chunk in chunks(docs, chunk_size):
-                params = {
-                    "docs": docs_chunk,
+                while len(pending) >= window:
+                    yield from settle()
+                params: dict[str, Any] = {
+                    "docs": in_process(docs_chunk),
                     "config": config,
                     "content_key": content_key(docs_chunk),
                     "config_key": cfg_key,
                 }
-                batches.append((docs_chunk, runner.submit(process_batch, params)))
-        outcomes: list[Outcome] = []
-        failed = cached = 0
-        for docs_chunk, future in batches:
-            try:
-                outcomes.extend(future.result())
-            except Exception as exc:
-                failed += 1
-                logger.error("batch of %d documents failed: %s", len(docs_chunk), exc)
-                outcomes.extend(_quarantine_batch(docs_chunk, exc))
-                continue
-            cached += future.state.name == "Cached"
-    return outcomes, len(batches), failed, cached
+                if pool is not None:
+                    params["pool"] = quote(pool)
+                pending.append((docs_chunk, runner.submit(process_batch, params)))
+                tally.batches += 1
+        while pending:
+            yield from settle()
+
+
+def _as_is(value: T) -> T:
+    return value
 
 
 def chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
@@ -274,6 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Prefect's import leaves a large heap of long-lived objects (settings models, schemas)
+    # that every full garbage collection would walk again while the run allocates.
+    gc.freeze()
     args = build_parser().parse_args(argv)
     if args.chunk_size < 1:
         return _fail("--chunk-size must be positive")
@@ -317,7 +401,7 @@ def _fail(message: str) -> int:
 
 if __name__ == "__main__":
     # Re-import under the package name so task functions pickle by reference for the
-    # process and Dask runners (their workers import `flows.clean_articles`, not __main__).
+    # Dask runner (its workers import `flows.clean_articles`, not __main__).
     from flows.clean_articles import main as _main
 
     raise SystemExit(_main())

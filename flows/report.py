@@ -9,42 +9,48 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from pipeline.write import ARTICLES, MANIFEST, QUARANTINE
+from pipeline.write import ARTICLES, MANIFEST, QUARANTINE, REPORT
 
 TABLE_ROWS = 1000
 """The table artifact keeps the first rows only; the file has them all."""
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """One record at a time: a run's files can be far larger than memory."""
     with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
 
 
 def summary_markdown(out: Path, failed_batches: int) -> str:
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     counts: dict[str, Any] = manifest["counts"]
-    articles = read_jsonl(out / ARTICLES)
-    quarantined = read_jsonl(out / QUARANTINE)
-    reasons = Counter(q["reason"] for q in quarantined)
-    removed = Counter(r["reason"] for a in articles for r in a["removed"])
-    groups = {
-        (a["id"], r["duplicate_of"])
-        for a in articles
-        for r in a["removed"]
-        if r["duplicate_of"] is not None
-    }
+    articles = kept = 0
+    removed: Counter[str] = Counter()
+    groups: set[tuple[str, str]] = set()
+    for a in read_jsonl(out / ARTICLES):
+        articles += 1
+        kept += len(a["paragraphs"])
+        for r in a["removed"]:
+            removed[r["reason"]] += 1
+            if r["duplicate_of"] is not None:
+                groups.add((a["id"], r["duplicate_of"]))
+    reasons = Counter(q["reason"] for q in read_jsonl(out / QUARANTINE))
     lines = [
         "# clean_articles run",
         "",
         "| | count |",
         "|---|---:|",
         f"| documents in | {counts['inputs']} |",
-        f"| articles out | {len(articles)} |",
-        f"| quarantined | {len(quarantined)} |",
-        f"| paragraphs kept | {sum(len(a['paragraphs']) for a in articles)} |",
+        f"| articles out | {articles} |",
+        f"| quarantined | {sum(reasons.values())} |",
+        f"| paragraphs kept | {kept} |",
         f"| paragraphs removed | {sum(removed.values())} |",
         f"| duplicate groups within articles | {len(groups)} |",
     ]
@@ -59,12 +65,16 @@ def summary_markdown(out: Path, failed_batches: int) -> str:
     lines += _counter_table("reason", reasons) if reasons else ["none"]
     lines += ["", "## Paragraphs removed, by reason", ""]
     lines += _counter_table("reason", removed) if removed else ["none"]
-    lines += ["", f"Outputs: `{out}`", ""]
+    lines += ["", f"Outputs: `{out}`"]
+    report = out / REPORT
+    if report.is_file():  # the report can be turned off in the config
+        lines.append(f"Report: [{REPORT}]({report.resolve().as_uri()}) (`{report.resolve()}`)")
+    lines.append("")
     return "\n".join(lines)
 
 
 def quarantine_table(out: Path) -> list[dict[str, str]]:
-    rows = read_jsonl(out / QUARANTINE)[:TABLE_ROWS]
+    rows = islice(read_jsonl(out / QUARANTINE), TABLE_ROWS)
     return [{"source": r["source"], "stage": r["stage"], "reason": r["reason"]} for r in rows]
 
 

@@ -3,16 +3,25 @@
 Prefect fixes a flow's task runner in its decorator; a deployment parameter cannot change
 it. So the flow builds the runner it is asked for and submits its batch tasks to it
 directly, which keeps one flow run (about 1 s of overhead) instead of a subflow per mode.
+
+`processes` keeps the task runs on threads and hands each batch's documents to a
+forkserver process pool (`compute_pool`), as the CLI does. Prefect's own
+`ProcessPoolTaskRunner` spawns fresh interpreters that each import Prefect, run the task
+engine and pickle whole task states back: measured on 1,000 documents on 2 cores, that
+alone made the flow about 1.4x the CLI. Task runs, retries, caching and logs are the
+same either way; only the documents travel to the workers.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Literal
 
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 RunnerKind = Literal["threads", "processes", "dask"]
 RUNNER_KINDS: tuple[str, ...] = ("threads", "processes", "dask")
@@ -21,7 +30,7 @@ RUNNER_KINDS: tuple[str, ...] = ("threads", "processes", "dask")
 def make_task_runner(
     kind: str, dask_address: str | None = None, workers: int | None = None
 ) -> TaskRunner[Any]:
-    """Threads (default), a process pool over every core, or Dask.
+    """Threads (default and for `processes`, see `compute_pool`), or Dask.
 
     Dask uses the scheduler at `dask_address` when given, else a LocalCluster of one
     single-threaded worker process per core (the pipeline holds the GIL most of the time,
@@ -30,10 +39,8 @@ def make_task_runner(
     cores = workers or os.cpu_count() or 1
     if dask_address and kind != "dask":
         raise ValueError("dask_address is only used with task_runner='dask'")
-    if kind == "threads":
+    if kind in ("threads", "processes"):
         return ThreadPoolTaskRunner(max_workers=cores)
-    if kind == "processes":
-        return ProcessPoolTaskRunner(max_workers=cores)
     if kind == "dask":
         from prefect_dask.task_runners import DaskTaskRunner
 
@@ -41,7 +48,12 @@ def make_task_runner(
             return DaskTaskRunner(address=dask_address)
         return DaskTaskRunner(
             cluster_class="distributed.LocalCluster",
-            cluster_kwargs={"n_workers": cores, "threads_per_worker": 1, "processes": True},
+            cluster_kwargs={
+                "n_workers": cores,
+                "threads_per_worker": 1,
+                "processes": True,
+                "dashboard_address": ":0",
+            },
         )
     raise ValueError(f"unknown task_runner {kind!r}: choose one of {', '.join(RUNNER_KINDS)}")
 
@@ -64,3 +76,19 @@ def api_url_for_workers(api_url: str) -> Iterator[None]:
             del os.environ["PREFECT_API_URL"]
         else:
             os.environ["PREFECT_API_URL"] = previous
+
+
+@contextmanager
+def compute_pool(kind: str, workers: int | None = None) -> Iterator[Executor | None]:
+    """With `processes`, the pool the batch tasks run the stages in; else None (in-task).
+
+    forkserver: workers fork from a server that imported the pipeline once (not from the
+    flow process, which holds Prefect's threads), so they start in milliseconds.
+    """
+    if kind != "processes":
+        yield None
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline.process"])
+    with ProcessPoolExecutor(workers or os.cpu_count() or 1, mp_context=context) as pool:
+        yield pool

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import islice
+from itertools import chain, islice
 
 from pipeline.config import PipelineConfig
 from pipeline.model import Article, Quarantine, RawDocument
@@ -56,12 +56,16 @@ def process_stream(
     `batch_fn` must be a module-level function (it is pickled by name for the workers).
     """
     workers = resolve_workers(config.parallel.workers)
-    if workers == 1:
-        for batch in batches(items, config.parallel.batch_size):
+    iterator = iter(items)
+    head = list(islice(iterator, config.parallel.batch_size))
+    if workers == 1 or len(head) < config.parallel.batch_size:
+        # One process, or less than one batch in all: a pool would cost more than it saves.
+        yield from batch_fn(head, config)
+        for batch in batches(iterator, config.parallel.batch_size):
             yield from batch_fn(batch, config)
         return
     with _Pool(workers, batch_fn) as pool:
-        yield from pool.map_ordered(items, config)
+        yield from pool.map_ordered(chain(head, iterator), config)
 
 
 def batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:

@@ -214,7 +214,6 @@ def run(
     prepare_output(out)
     with output_lock(out):
         items = list(expand_inputs(inputs))
-        summary = RunSummary()
 
         def tracked() -> Iterator[Article | Quarantine]:
             for done, outcome in enumerate(process_items(items, config), start=1):
@@ -222,14 +221,37 @@ def run(
                     progress(done, len(items) if done <= len(items) else None)
                 yield outcome
 
-        articles, quarantined = collect(tracked(), summary, spool=out)
-        processed = time.perf_counter()
-        summary.timings["process_s"] = processed - started
-        summary.timings["total_s"] = processed - started
-        try:
-            finish_run(out, articles, quarantined, config, summary)
-        finally:
-            close_spools(articles, quarantined)
-        summary.timings["write_s"] = time.perf_counter() - processed
-        summary.timings["total_s"] = time.perf_counter() - started
-        return summary
+        return complete_run(out, tracked(), config, started)
+
+
+Finish = Callable[
+    [Path, Sequence[ArticleRecord], Sequence[QuarantineRecord], PipelineConfig, RunSummary],
+    None,
+]
+
+
+def complete_run(
+    out: Path,
+    outcomes: Iterable[Article | Quarantine],
+    config: PipelineConfig,
+    started: float,
+    finish: Finish = finish_run,
+) -> RunSummary:
+    """Spool the outcomes as they come, then the corpus-level steps and the writing.
+
+    The tail every run shares: the CLI passes its process pool's stream, the Prefect flow
+    its settled batches (and `finish_run` wrapped in a task with retries, as `finish`).
+    `started` is when the run began, for the timings in the manifest.
+    """
+    summary = RunSummary()
+    articles, quarantined = collect(outcomes, summary, spool=out)
+    processed = time.perf_counter()
+    summary.timings["process_s"] = processed - started
+    summary.timings["total_s"] = processed - started
+    try:
+        finish(out, articles, quarantined, config, summary)
+    finally:
+        close_spools(articles, quarantined)
+    summary.timings["write_s"] = time.perf_counter() - processed
+    summary.timings["total_s"] = time.perf_counter() - started
+    return summary

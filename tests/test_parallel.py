@@ -128,3 +128,21 @@ def test_process_batch_is_the_single_document_pipeline() -> None:
 def test_resolve_workers(asked: int, expected: int) -> None:
     assert resolve_workers(asked) == expected
     assert resolve_workers(0) >= 1
+
+
+@pytest.mark.parametrize(
+    ("flag", "code"), [("2", 0), ("-1", 2)], ids=["two-workers", "negative-refused"]
+)
+def test_workers_flag(corpus: list[str], tmp_path: Path, flag: str, code: int) -> None:
+    from pipeline.cli import main
+
+    out = tmp_path / "out"
+    assert main(["run", corpus[1], "--out", str(out), "--workers", flag, "--no-progress"]) == code
+    if code == 0:
+        lines = (out / "articles.jsonl").read_text().splitlines()
+        assert len(lines) == 5  # the archive's five pages; the picture is quarantined
+
+
+def test_less_than_one_batch_runs_in_this_process() -> None:
+    outcomes = list(process_stream(_docs(3), _config(2, batch_size=4), echo_batch))
+    assert {o.stage for o in outcomes if o.reason == "echo"} == {str(os.getpid())}

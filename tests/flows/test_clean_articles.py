@@ -23,7 +23,7 @@ from pipeline.config import PipelineConfig
 from pipeline.model import RawDocument
 from pipeline.process import process_document
 from pipeline.run import run
-from pipeline.write import ARTICLES, MANIFEST, QUARANTINE
+from pipeline.write import ARTICLES, MANIFEST, QUARANTINE, REPORT
 
 from ..conftest import SEEDS
 
@@ -44,9 +44,13 @@ def run_flow(inputs: Path, out: Path, **params: Any) -> State[Any]:
 
 
 def output_files(out: Path) -> dict[str, bytes]:
-    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    """Every visible output file (hidden ones are the lock and the run's own index)."""
+    files = {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in out.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
+    }
     files.pop(MANIFEST)  # timings differ
-    files.pop(".newsclean.lock", None)  # the pid of the run
     return files
 
 
@@ -60,12 +64,16 @@ def task_states(flow_state: State[Any], name: str) -> list[str]:
     return sorted(r.state_name or "" for r in runs if r.name.startswith(name))
 
 
-def test_flow_writes_exactly_what_the_cli_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk_size, in_flight", [(2, 3), (1, 1)], ids=["pairs", "window-1"])
+def test_flow_writes_exactly_what_the_cli_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_size: int, in_flight: int
+) -> None:
     expected = tmp_path / "cli"
     run([str(SEEDS)], expected, PipelineConfig())
     got = tmp_path / "flow"
+    monkeypatch.setattr(flow_module, "IN_FLIGHT_PER_CORE", in_flight)
 
-    assert main([str(SEEDS), "--out", str(got), "--chunk-size", "2"]) == 0
+    assert main([str(SEEDS), "--out", str(got), "--chunk-size", str(chunk_size)]) == 0
 
     for name in (ARTICLES, QUARANTINE):
         assert (got / name).read_bytes() == (expected / name).read_bytes(), name
@@ -154,6 +162,34 @@ def test_summary_artifact_counts_removals_and_quarantine(tmp_path: Path) -> None
     assert "| articles out | 5 |" in summary
     assert "## Paragraphs removed, by reason" in summary and "| title |" in summary
     assert "duplicate groups within articles" in summary
+    report = (tmp_path / "out" / REPORT).resolve()
+    assert f"[{REPORT}]({report.as_uri()})" in summary and report.is_file()
+
+
+def test_a_failed_write_is_retried_without_counting_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = seed_inputs(tmp_path)
+    real = flow_module.finish_run
+    calls: list[int] = []
+
+    def flaky(out: Path, articles: Any, quarantined: Any, config: Any, summary: Any) -> None:
+        calls.append(summary.articles)
+        if len(calls) == 1:  # edit the counts as the corpus-level steps do, then fail
+            summary.articles -= 1
+            summary.timings["crossdoc_s"] = 1.0
+            raise OSError("disk hiccup")
+        real(out, articles, quarantined, config, summary)
+
+    monkeypatch.setattr(flow_module, "finish_run", flaky)
+    expected = tmp_path / "cli"
+    run([str(inputs)], expected, PipelineConfig())
+    state = run_flow(inputs, tmp_path / "out", chunk_size=4)
+
+    assert state.is_completed() and state.name == "Completed"
+    assert calls == [5, 5]  # the retry started from the counts the first attempt was given
+    assert state.result()["articles"] == 5
+    assert output_files(tmp_path / "out") == output_files(expected)
 
 
 @pytest.mark.parametrize(

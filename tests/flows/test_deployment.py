@@ -77,7 +77,7 @@ class Stack:
             if found:
                 return found
             for process in self.processes:
-                assert process.poll() is None, f"{process.args} exited while waiting: {what}"
+                assert process.poll() is None, f"{process.args!r} exited while waiting: {what}"
             time.sleep(0.5)
         raise AssertionError(f"timed out waiting for {what}; logs in {self.tmp}")
 
