@@ -2,11 +2,19 @@
 
 Why this shape:
 
-* Each distinct token of a batch is hashed once with xxh3; a shingle's hash is then
-  chained from its tokens' hashes in numpy (one pass per word of the shingle over the
-  whole batch), so no shingle string is ever joined or hashed in Python. The chain step
-  `fmix64(h * M + t)` is a bijection in `t` for a fixed `h`, so two different shingles
-  collide only with probability ~2**-64: exact verification stays exact on the sets.
+* A batch is tokenised without a Python object per token: its lower-cased text becomes
+  one array of code points, characters are classed (word, CJK) through a table of the
+  batch's distinct code points (each classed by the same regexes as `tokens`), tokens are
+  runs of word characters, and a token's hash is a polynomial of its code points modulo
+  2**64 (segment sums of c_i * P**i over the batch, shifted back by P**-start), mixed
+  with its length (`fmix64`). This replaced a regex pass plus a dict lookup and an xxh3
+  call per distinct token, which cost ~3x more. A shingle's hash is chained from its
+  tokens' hashes in numpy (one pass per word of the shingle over the whole batch). The
+  chain step `fmix64(h * M + t)` is a bijection in `t` for a fixed `h`, so different
+  shingles collide only with probability ~2**-64 on natural text: exact verification
+  stays exact on the sets. Neither hash resists crafted input (a polynomial modulo
+  2**64 has known colliding words thousands of characters long); a collision only
+  makes two sets look one shingle more alike.
 * A batch's shingle sets live in one `ShingleTable` (sorted unique uint64 per row, CSR
   offsets): 8 bytes a shingle instead of a Python int in a frozenset (~10x smaller), and
   intersections are merges of sorted arrays.
@@ -23,7 +31,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import xxhash
 from datasketch import MinHash
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -31,14 +38,23 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 Shingles = frozenset[int]
 
-HASH_VERSION = "tok-xxh3-chain-fmix64"
+HASH_VERSION = "tok-poly64-chain-fmix64"
 """Names the shingle hashing: persisted band hashes are only comparable within one."""
 
 _M = np.uint64(0x9E3779B97F4A7C15)
+_P = 0xA0761D6478BD642F
+"""Odd base of the token hash (a polynomial of code points modulo 2**64)."""
+_P_INV = pow(_P, -1, 1 << 64)
 _FMIX = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 _MAX = np.uint64(0xFFFFFFFFFFFFFFFF)
 _CHUNK = 1 << 12
-"""Shingles per block when signing: the (num_perm x block) matrix stays ~4 MB."""
+"""Shingles per block when signing: the (num_perm x block) matrix stays ~4 MB, and is
+reused (a fresh 4 MB array per block costs more in page faults than the arithmetic)."""
+_TEXT_BLOCK = 1 << 20
+"""Characters tokenised at a time: the per-character arrays (~40 bytes a character) stay
+bounded however large the batch."""
+_WORD_BIT, _CJK_BIT = np.uint8(1), np.uint8(2)
+_WORD_CHAR = re.compile(r"\w", re.UNICODE)
 
 
 def fmix64(values: np.ndarray) -> np.ndarray:
@@ -66,34 +82,140 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-_SEPARATOR = "\x00ZZ\x00"
-"""Joins lower-cased texts for one regex pass: "ZZ" is a token no lower-cased text has."""
+def _classify(chars: np.ndarray) -> np.ndarray:
+    """`_WORD_BIT` / `_CJK_BIT` of each code point, by the same regexes as `tokens`."""
+    return np.fromiter(
+        (
+            (_WORD_BIT if _WORD_CHAR.match(ch) else 0) | (_CJK_BIT if _CJK.match(ch) else 0)
+            for ch in map(chr, chars.tolist())
+        ),
+        dtype=np.uint8,
+        count=len(chars),
+    )
 
 
-def _batch_tokens(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The tokens of all texts in one list, where each text starts, and how many it has.
+_ASCII_CLASSES = _classify(np.arange(128))
+_ASCII_CLASSES.setflags(write=False)
 
-    One regex pass over the joined batch (separator tokens stay in the list, between
-    texts); only texts with CJK characters are re-tokenised one by one (their runs split
-    per character, as `tokens` does).
+
+def _char_classes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per code point: `_WORD_BIT` if `\\w` matches it, `_CJK_BIT` if it is CJK; and
+    the positions of CJK word characters (they split their token).
+
+    ASCII comes from a constant table; only the batch's distinct other code points are
+    classed in Python (by the same regexes as `tokens`, so both tokenisers agree). The
+    table is then gathered for every character.
     """
-    if not texts:
-        return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    joined = _SEPARATOR.join(t.lower() for t in texts)
-    found: list[str] = _TOKEN.findall(joined)
-    if not _CJK.search(joined):
-        # separators are found later, from token ids (`_split_batch`)
-        return found, np.full(len(texts), -1, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    marks_list = [i for i, w in enumerate(found) if w == "ZZ"]
-    edges = [-1, *marks_list, len(found)]
-    words: list[str] = []
-    counts: list[int] = []
-    for k, text in enumerate(texts):
-        own = tokens(text) if _CJK.search(text) else found[edges[k] + 1 : edges[k + 1]]
-        counts.append(len(own))
-        words.extend(own)
-    lengths = np.asarray(counts, dtype=np.int64)
-    return words, np.cumsum(lengths) - lengths, lengths
+    high_at = np.flatnonzero(codes >= 128)
+    if not len(high_at):
+        out: np.ndarray = _ASCII_CLASSES[codes]
+        return out, high_at
+    high = codes[high_at]
+    # a count per code point up to the largest is cheaper than a sort, unless few
+    distinct = np.unique(high) if len(high) < 4096 else np.flatnonzero(np.bincount(high))
+    classes = _classify(distinct)
+    table = np.zeros(int(distinct[-1]) + 1, dtype=np.uint8)
+    table[:128] = _ASCII_CLASSES
+    table[distinct] = classes
+    out = table[codes]
+    both = _WORD_BIT | _CJK_BIT
+    if not (classes == both).any():
+        return out, high_at[:0]
+    return out, high_at[out[high_at] == both]
+
+
+def _powers(base: int, count: int) -> np.ndarray:
+    """base**0 .. base**(count-1) modulo 2**64 (uint64 products wrap)."""
+    out = np.full(max(count, 1), np.uint64(base), dtype=np.uint64)
+    out[0] = 1
+    np.cumprod(out, out=out)
+    return out
+
+
+def _powers_at(base: int, exponents: np.ndarray) -> np.ndarray:
+    """base**e modulo 2**64 for each exponent, from two tables of ~sqrt(max e) powers."""
+    top = int(exponents.max()) if len(exponents) else 0
+    bits = (top.bit_length() + 1) // 2
+    low = _powers(base, 1 << bits)
+    high = _powers(pow(base, 1 << bits, 1 << 64), (top >> bits) + 1)
+    out: np.ndarray = high[exponents >> bits] * low[exponents & ((1 << bits) - 1)]
+    return out
+
+
+def _block_token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Token hashes of these texts in order, and each text's token count.
+
+    `tokens` semantics: runs of word characters of the lower-cased text; a run holding
+    a CJK character is split into single characters.
+    """
+    joined = "\x00".join(texts)
+    lowered = joined.lower()
+    if len(lowered) == len(joined):
+        # str.lower never shrinks a character, so every text kept its length
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    else:
+        lowered = "\x00".join(t.lower() for t in texts)
+        lengths = np.fromiter((len(t.lower()) for t in texts), dtype=np.int64, count=len(texts))
+    text_start = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths + 1, out=text_start[1:])
+    codes = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not len(codes):
+        return np.zeros(0, dtype=np.uint64), np.zeros(len(texts), dtype=np.int64)
+    classes, cjk_at = _char_classes(codes)
+    word = (classes & _WORD_BIT).view(bool)
+    # the "\x00" separators (and any NUL inside a text) are not word characters
+    edge = np.zeros(len(codes) + 1, dtype=bool)
+    np.not_equal(word[1:], word[:-1], out=edge[1 : len(codes)])
+    edge[0], edge[len(codes)] = word[0], word[-1]
+    bounds = np.flatnonzero(edge)
+    starts, ends = bounds[0::2], bounds[1::2]
+    if len(cjk_at):
+        # a token holding a CJK character becomes one token per character
+        split = np.zeros(len(starts), dtype=bool)
+        split[np.searchsorted(starts, cjk_at, side="right") - 1] = True
+        pieces = np.where(split, ends - starts, 1)
+        token = np.repeat(np.arange(len(starts), dtype=np.int64), pieces)
+        within = np.arange(len(token), dtype=np.int64) - np.repeat(
+            np.cumsum(pieces) - pieces, pieces
+        )
+        piece_start = starts[token] + within
+        ends = np.where(split[token], piece_start + 1, ends[token])
+        starts = piece_start
+    # polynomial of the code points, sum c_i P^(i - start): segment sums of c_i P^i,
+    # shifted back by P^-start
+    spans = np.empty(2 * len(starts), dtype=np.int64)
+    spans[0::2], spans[1::2] = starts, ends
+    weighted = np.zeros(len(codes) + 1, dtype=np.uint64)
+    np.multiply(codes, _powers(_P, len(codes)), out=weighted[:-1])
+    raw = np.add.reduceat(weighted, spans)[0::2] if len(starts) else weighted[:0]
+    raw *= _powers_at(_P_INV, starts)
+    hashes = fmix64(raw + (ends - starts).astype(np.uint64) * _M)
+    counts = np.diff(np.searchsorted(starts, text_start))
+    return hashes, counts
+
+
+def _token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Token hashes of all texts in order, and each text's token count (blocks of
+    about `_TEXT_BLOCK` characters, so memory does not grow with the batch)."""
+    hashes: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    block: list[str] = []
+    chars = 0
+    for text in texts:
+        block.append(text)
+        chars += len(text) + 1
+        if chars >= _TEXT_BLOCK:
+            h, c = _block_token_hashes(block)
+            hashes.append(h)
+            counts.append(c)
+            block, chars = [], 0
+    if block or not hashes:
+        h, c = _block_token_hashes(block)
+        hashes.append(h)
+        counts.append(c)
+    if len(hashes) == 1:
+        return hashes[0], counts[0]
+    return np.concatenate(hashes), np.concatenate(counts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +226,10 @@ class ShingleTable:
     """uint64 shingle hashes."""
     offsets: np.ndarray
     """int64, length rows + 1."""
+    ranks: np.ndarray | None = None
+    """int64 per value, when known: its rank among the distinct values of the table it
+    was built in (equal values, equal ranks; ordered like the values). Candidate search
+    needs such dense ids; building the table already sorted for them, so it keeps them."""
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -126,7 +252,10 @@ class ShingleTable:
         sizes = self.sizes[rows]
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
-        return ShingleTable(self.values[gather_index(self.offsets, rows)], offsets)
+        idx = gather_index(self.offsets, rows)
+        return ShingleTable(
+            self.values[idx], offsets, None if self.ranks is None else self.ranks[idx]
+        )
 
     def unions(self, groups: Sequence[Sequence[int]]) -> ShingleTable:
         """One row per group: the union of the group's rows (a document of paragraphs)."""
@@ -185,16 +314,19 @@ def _from_rows(values: np.ndarray, row: np.ndarray, n: int) -> ShingleTable:
     """Sort and deduplicate values within rows (`row[i]` is the row of `values[i]`).
 
     Values are ranked once; (row, rank) then fits one int64 key, and one sort of
-    those keys orders rows and values together (faster than a two-key lexsort).
+    those keys orders rows and values together (faster than a two-key lexsort). The
+    ranks are kept (`ShingleTable.ranks`).
     """
     if not len(values):
         return ShingleTable(np.zeros(0, dtype=np.uint64), np.zeros(n + 1, dtype=np.int64))
     uniques, rank = np.unique(values, return_inverse=True)
-    keys = sorted_unique(row.astype(np.int64) * len(uniques) + rank.ravel())
-    rows = keys // len(uniques)
+    bits = len(uniques).bit_length()
+    keys = sorted_unique((row.astype(np.int64) << bits) | rank.ravel())
+    rows = keys >> bits
+    ranks = keys & ((1 << bits) - 1)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=offsets[1:])
-    return ShingleTable(uniques[keys % len(uniques)], offsets)
+    return ShingleTable(uniques[ranks], offsets, ranks)
 
 
 def shingle_table(texts: Iterable[str], size: int) -> ShingleTable:
@@ -202,52 +334,38 @@ def shingle_table(texts: Iterable[str], size: int) -> ShingleTable:
     is one shingle of all its words, an empty one an empty row."""
     if size <= 0:
         raise ValueError(f"shingle size must be positive, got {size}")
-    words, starts, lengths = _batch_tokens(list(texts))
-    n = len(starts)
-    vocab = dict.fromkeys(words)
-    token_hash = np.fromiter(
-        (xxhash.xxh3_64_intdigest(w.encode("utf-8", "surrogatepass")) for w in vocab),
-        dtype=np.uint64,
-        count=len(vocab),
-    )
-    position = dict(zip(vocab, range(len(vocab)), strict=True))
-    del vocab
-    ids = np.fromiter(map(position.__getitem__, words), dtype=np.int64, count=len(words))
-    if n and starts[0] < 0:
-        marks = np.flatnonzero(ids == position["ZZ"]) if "ZZ" in position else ids[:0]
-        bounds = np.concatenate(([-1], marks, [len(ids)]))
-        starts, lengths = bounds[:-1] + 1, np.diff(bounds) - 1
-    del words, position
-    hashes = token_hash[ids]
-    del ids
-    parts: list[np.ndarray] = []
-    owners: list[np.ndarray] = []
+    hashes, lengths = _token_hashes(list(texts))
+    n = len(lengths)
+    starts = np.cumsum(lengths) - lengths
+    # each text's shingles, in text order: a full window per position, or one shingle
+    # of all the words of a short text
+    per_text = np.where(lengths >= size, lengths - size + 1, np.minimum(lengths, 1))
+    first = np.cumsum(per_text) - per_text
+    total = int(per_text.sum())
+    if not total:
+        return ShingleTable(np.zeros(0, dtype=np.uint64), np.zeros(n + 1, dtype=np.int64))
+    owner = np.repeat(np.arange(n, dtype=np.int64), per_text)
+    out = np.empty(total, dtype=np.uint64)
     # full windows: chain over the whole batch, then keep those inside one text
     windows = len(hashes) - size + 1
-    if windows > 0:
+    full = lengths >= size
+    if windows > 0 and full.any():
         h = np.full(windows, np.uint64(size), dtype=np.uint64)
         for j in range(size):
             h = fmix64(h * _M + hashes[j : j + windows])
-        full = lengths >= size
-        per_text = np.where(full, lengths - size + 1, 0)
-        valid = np.repeat(
-            starts[full] - (np.cumsum(per_text[full]) - per_text[full]), per_text[full]
+        pf = per_text[full]
+        at = np.repeat(starts[full] - (np.cumsum(pf) - pf), pf) + np.arange(
+            int(pf.sum()), dtype=np.int64
         )
-        valid = valid + np.arange(len(valid), dtype=np.int64)
-        parts.append(h[valid])
-        owners.append(np.repeat(np.arange(n, dtype=np.int64), per_text))
-    # short texts: one shingle of all their words
+        out[np.repeat(full, per_text)] = h[at]
     for length in range(1, size):
         which = np.flatnonzero(lengths == length)
         if len(which):
             h = np.full(len(which), np.uint64(length), dtype=np.uint64)
             for j in range(length):
                 h = fmix64(h * _M + hashes[starts[which] + j])
-            parts.append(h)
-            owners.append(which)
-    if not parts:
-        return ShingleTable(np.zeros(0, dtype=np.uint64), np.zeros(n + 1, dtype=np.int64))
-    return _from_rows(np.concatenate(parts), np.concatenate(owners), n)
+            out[first[which]] = h
+    return _from_rows(out, owner, n)
 
 
 def shingles(text: str, size: int) -> Shingles:
@@ -272,10 +390,14 @@ def signatures(table: ShingleTable, num_perm: int, seed: int = 1) -> np.ndarray:
     """
     a, b = permutations(num_perm, seed)
     n = len(table)
-    out = np.full((num_perm, n), _MAX, dtype=np.uint64)
     sizes = table.sizes
+    # every non-empty column is written below; only empty rows need the all-max value
+    out = np.empty((num_perm, n), dtype=np.uint64)
+    out[:, sizes == 0] = _MAX
     offsets = table.offsets
     a_col, b_col = a[:, None], b[:, None]
+    mixed = fmix64(table.values)
+    block = np.empty((num_perm, _CHUNK), dtype=np.uint64)
     row = 0
     while row < n:
         # rows [row, end) hold at most _CHUNK shingles (or a single larger row)
@@ -283,8 +405,13 @@ def signatures(table: ShingleTable, num_perm: int, seed: int = 1) -> np.ndarray:
         end = min(max(end, row + 1), n)
         lo, hi = int(offsets[row]), int(offsets[end])
         if hi > lo:
-            phv = a_col * fmix64(table.values[lo:hi])[None, :]
-            phv += b_col
+            phv = (
+                block[:, : hi - lo]
+                if hi - lo <= _CHUNK
+                else np.empty_like(block, shape=(num_perm, hi - lo))
+            )
+            np.multiply(a_col, mixed[None, lo:hi], out=phv)
+            np.add(phv, b_col, out=phv)
             nonempty = np.flatnonzero(sizes[row:end]) + row
             out[:, nonempty] = np.minimum.reduceat(phv, offsets[nonempty] - lo, axis=1)
         row = end

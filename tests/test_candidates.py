@@ -7,7 +7,14 @@ from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.candidates import MatchSettings, find_pairs, intersections
+from pipeline.candidates import (
+    Caps,
+    MatchSettings,
+    _round4,
+    find_pairs,
+    intersections,
+    lsh_candidates,
+)
 from pipeline.fingerprint import ShingleTable, shingle_table, shingles, signatures
 
 VOCAB = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota"]
@@ -104,3 +111,58 @@ def test_table_rows_equal_single_text_shingles(texts: list[str], size: int) -> N
         row = table.row(i)
         assert np.all(row[1:] > row[:-1])
         assert table.set(i) == shingles(text, size)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 2), min_size=12, max_size=12), min_size=0, max_size=40),
+    st.sampled_from([(4, 3), (6, 2), (12, 1)]),
+)
+def test_lsh_candidates_are_every_pair_sharing_a_band(
+    rows_of_values: list[list[int]], banding: tuple[int, int]
+) -> None:
+    """One sort over all bands, with the unit index packed into each band hash's low
+    bits, finds exactly the pairs that agree on some band (a tiny alphabet makes such
+    agreements common)."""
+    bands, rows = banding
+    sig = np.asarray(rows_of_values, dtype=np.uint64).reshape(-1, 12)
+    n = len(sig)
+    expected = {
+        (i, j)
+        for i in range(n)
+        for j in range(i + 1, n)
+        if any(
+            np.array_equal(sig[i, k * rows : (k + 1) * rows], sig[j, k * rows : (k + 1) * rows])
+            for k in range(bands)
+        )
+    }
+    caps = Caps()
+    codes = lsh_candidates(sig, bands, rows, max_bucket=500, caps=caps)
+    assert {(int(c) // n, int(c) % n) for c in codes} == expected
+    assert caps.buckets_capped == 0
+
+
+def test_lsh_buckets_are_capped_in_input_order() -> None:
+    sig = np.zeros((6, 4), dtype=np.uint64)
+    caps = Caps()
+    codes = lsh_candidates(sig, 1, 4, max_bucket=3, caps=caps)
+    assert {(int(c) // 6, int(c) % 6) for c in codes} == {(0, 1), (0, 2), (1, 2)}
+    assert caps.buckets_capped == 1
+
+
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(1, 10_000)), max_size=200))
+def test_similarities_are_rounded_like_python(fractions: list[tuple[int, int]]) -> None:
+    values = [min(p, q) / q for p, q in fractions] + [0.00005, 0.12345, 0.99995, 0.5]
+    assert _round4(np.asarray(values, dtype=np.float64)) == [round(v, 4) for v in values]
+
+
+@settings(max_examples=30, deadline=None)
+@given(CORPUS, st.data())
+def test_a_taken_table_matches_like_fresh_sets(texts: list[str], data: st.DataObject) -> None:
+    """`take` keeps the build's dense ids (`ranks`); pairs are the same as on sets."""
+    table = shingle_table(texts, 2)
+    rows = data.draw(st.lists(st.integers(0, max(len(texts) - 1, 0)), unique=True))
+    rows = rows if texts else []
+    taken = table.take(rows)
+    fresh = ShingleTable.from_sets([table.set(r) for r in rows])
+    assert find_pairs(taken, SETTINGS).pairs == find_pairs(fresh, SETTINGS).pairs

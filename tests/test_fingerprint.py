@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.fingerprint import containment, jaccard, minhashes, shingles, tokens
+from pipeline import fingerprint
+from pipeline.fingerprint import (
+    containment,
+    jaccard,
+    minhashes,
+    shingle_table,
+    shingles,
+    tokens,
+)
 
 WORDS = st.lists(
     st.sampled_from(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]),
@@ -73,3 +82,35 @@ def test_tokens(text: str, expected: list[str]) -> None:
 def test_shingle_size_must_be_positive(bad: int) -> None:
     with pytest.raises(ValueError, match="positive"):
         shingles("a b c", bad)
+
+
+# Letters with and without case, CJK, digits, underscore, punctuation, a final sigma, a
+# dotted capital I (lower-cases to two characters), NUL, an emoji, a lone surrogate.
+MIXED = st.text(
+    alphabet=st.sampled_from(list("aAbBzZ_09 ,.-'\n\x00") + list("éÉßΣσς北京欢・İ🙂\ud800")),
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(MIXED, max_size=8))
+def test_batch_tokeniser_agrees_with_tokens(texts: list[str]) -> None:
+    """The numpy tokeniser of `shingle_table` finds the tokens `tokens` finds: same
+    count per text, and two tokens share a hash exactly when they are the same word."""
+    table = shingle_table(texts, 1)
+    words = [set(tokens(t)) for t in texts]
+    for i in range(len(texts)):
+        assert len(table.set(i)) == len(words[i])
+        for j in range(i + 1, len(texts)):
+            assert len(table.set(i) & table.set(j)) == len(words[i] & words[j])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(MIXED, max_size=12), st.integers(min_value=1, max_value=4))
+def test_tokenising_in_blocks_changes_nothing(texts: list[str], size: int) -> None:
+    whole = shingle_table(texts, size)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fingerprint, "_TEXT_BLOCK", 7)
+        blocks = shingle_table(texts, size)
+    assert np.array_equal(whole.offsets, blocks.offsets)
+    assert np.array_equal(whole.values, blocks.values)

@@ -112,6 +112,18 @@ def test_index_with_other_settings_is_refused(tmp_path: Path) -> None:
     run_once([make(["x y z"], "b.txt")], tmp_path, "", num_perm=64, reset_index=True)
 
 
+def test_index_of_an_older_shingle_hashing_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Band hashes made from other shingle hashes cannot match: the hashing's name is
+    part of the index settings, so an index from before a change of it is refused."""
+    with monkeypatch.context() as patch:
+        patch.setattr("pipeline.crossdoc.HASH_VERSION", "tok-xxh3-chain-fmix64")
+        run_once([make(["One two three four five six seven."], "a.txt")], tmp_path, "")
+    with pytest.raises(IndexStoreError, match=r"tok-xxh3-chain-fmix64.*reset-index"):
+        run_once([make(["One two three four five six seven."], "a.txt")], tmp_path, "")
+
+
 @pytest.mark.parametrize(
     ("spec", "error"),
     [
