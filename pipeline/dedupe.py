@@ -1,6 +1,7 @@
 """Near-duplicate paragraphs inside one document (a dump of several revisions).
 
-Candidates come from two places: MinHash LSH (banded for recall) for edited copies, and
+The same matcher as across documents (`candidates.find_pairs`): MinHash signatures
+(datasketch's permutations, computed for all paragraphs at once) banded for recall, plus
 an inverted shingle index for containment — a short paragraph swallowed whole by a later,
 longer revision has a low Jaccard with it, so LSH alone would miss it. Every candidate is
 verified on the exact shingle sets. Then paragraphs are visited from the most complete to
@@ -11,28 +12,18 @@ with was kept, and chains (A~B, B~C) never drop unrelated text.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
 
+from pipeline.candidates import MatchSettings, Pair, find_pairs
 from pipeline.config import DedupeConfig
-from pipeline.fingerprint import (
-    Shingles,
-    containment,
-    jaccard,
-    minhashes,
-    shingle_table,
-    tokens,
-)
-from pipeline.lsh import make_lsh
+from pipeline.fingerprint import shingle_table, tokens
 
 MAX_POSTINGS = 64
 """A shingle found in more paragraphs than this is too common to point at a duplicate."""
-EXHAUSTIVE_MAX = 64
-"""Up to this many paragraphs every pair is verified exactly: cheaper than building
-MinHash signatures and LSH buckets (3.1 vs 5.8 ms a page on the dev pages, 22 paragraphs
-on average), and it misses nothing. Longer dumps go through LSH and the shingle index."""
+MAX_BUCKET = 1000
+"""LSH bucket cap; exact copies are collapsed before matching, so buckets stay small."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,29 +42,34 @@ def near_duplicates(texts: Sequence[str], config: DedupeConfig) -> dict[int, Dup
     found: dict[int, DuplicateOf] = {}
     unique = _drop_exact_copies(texts, found)
     table = shingle_table([texts[i] for i in unique], config.shingle_words)
-    sets = {i: table.set(k) for k, i in enumerate(unique)}
-    eligible = [i for i in unique if len(sets[i]) >= config.min_shingles]
-    if len(eligible) <= EXHAUSTIVE_MAX:
-        pairs = set(combinations(eligible, 2))
-    else:
-        pairs = _lsh_pairs(eligible, sets, config) | _containment_pairs(eligible, sets, config)
-    neighbours: dict[int, set[int]] = defaultdict(set)
-    for a, b in pairs:
-        neighbours[a].add(b)
-        neighbours[b].add(a)
+    sizes = table.sizes.tolist()
+    settings = MatchSettings(
+        jaccard=config.jaccard_threshold,
+        containment=config.containment_threshold,
+        num_perm=config.num_perm,
+        recall=config.lsh_recall,
+        seed=config.seed,
+        max_bucket=MAX_BUCKET,
+        max_postings=MAX_POSTINGS,
+    )
+    neighbours: dict[int, list[Pair]] = defaultdict(list)
+    for pair in find_pairs(table, settings).pairs:
+        if min(sizes[pair.a], sizes[pair.b]) >= config.min_shingles:
+            neighbours[pair.a].append(pair)
+            neighbours[pair.b].append(pair)
     kept: set[int] = set()
-    for i in sorted(eligible, key=lambda k: (-len(sets[k]), -k)):
+    for k in sorted(range(len(unique)), key=lambda r: (-sizes[r], -unique[r])):
         best: DuplicateOf | None = None
-        for j in neighbours.get(i, ()):
-            if j not in kept:
+        for pair in neighbours.get(k, ()):
+            other = pair.b if pair.a == k else pair.a
+            if other not in kept or (pair.measure == "containment" and pair.inner != k):
                 continue
-            match = _verify(sets[i], sets[j], config)
-            if match is not None and (best is None or match[0] > best.similarity):
-                best = DuplicateOf(j, match[0], match[1])
+            if best is None or pair.similarity > best.similarity:
+                best = DuplicateOf(unique[other], pair.similarity, pair.measure)
         if best is None:
-            kept.add(i)
+            kept.add(k)
         else:
-            found[i] = best
+            found[unique[k]] = best
     # An exact copy points at its twin; if the twin itself was dropped, follow it.
     for i, dup in found.items():
         if dup.measure == "exact" and dup.index in found:
@@ -98,52 +94,3 @@ def _drop_exact_copies(texts: Sequence[str], found: dict[int, DuplicateOf]) -> l
         else:
             found[i] = DuplicateOf(keep, 1.0, "exact")
     return unique
-
-
-def _lsh_pairs(
-    eligible: list[int], sets: dict[int, Shingles], config: DedupeConfig
-) -> set[tuple[int, int]]:
-    if len(eligible) < 2:
-        return set()
-    lsh = make_lsh(config.jaccard_threshold, config.num_perm, config.lsh_recall)
-    hashes = minhashes([sets[i] for i in eligible], config.num_perm, config.seed)
-    with lsh.insertion_session() as session:
-        for i, m in zip(eligible, hashes, strict=True):
-            session.insert(i, m)
-    pairs: set[tuple[int, int]] = set()
-    for i, m in zip(eligible, hashes, strict=True):
-        for j in lsh.query(m):
-            if j != i:
-                pairs.add((min(i, j), max(i, j)))
-    return pairs
-
-
-def _containment_pairs(
-    eligible: list[int], sets: dict[int, Shingles], config: DedupeConfig
-) -> set[tuple[int, int]]:
-    postings: dict[int, list[int]] = defaultdict(list)
-    for i in eligible:
-        for h in sets[i]:
-            postings[h].append(i)
-    pairs: set[tuple[int, int]] = set()
-    for i in eligible:
-        shared: Counter[int] = Counter()
-        for h in sets[i]:
-            holders = postings[h]
-            if len(holders) <= MAX_POSTINGS:
-                shared.update(holders)
-        need = config.containment_threshold * len(sets[i])
-        for j, count in shared.items():
-            if j != i and count >= need and len(sets[j]) >= len(sets[i]):
-                pairs.add((min(i, j), max(i, j)))
-    return pairs
-
-
-def _verify(small: Shingles, large: Shingles, config: DedupeConfig) -> tuple[float, str] | None:
-    jac = jaccard(small, large)
-    if jac >= config.jaccard_threshold:
-        return round(jac, 4), "jaccard"
-    cont = containment(small, large)
-    if cont >= config.containment_threshold:
-        return round(cont, 4), "containment"
-    return None

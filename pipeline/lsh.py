@@ -9,8 +9,6 @@ candidate with probability >= `recall`, take the largest rows-per-band that allo
 
 from __future__ import annotations
 
-from datasketch import MinHashLSH
-
 
 def candidate_probability(similarity: float, bands: int, rows: int) -> float:
     """Probability that a pair of this Jaccard shares at least one band."""
@@ -39,8 +37,3 @@ def choose_bands(threshold: float, num_perm: int, recall: float) -> tuple[int, i
             f"threshold {threshold}; raise num_perm"
         )
     return best
-
-
-def make_lsh(threshold: float, num_perm: int, recall: float) -> MinHashLSH:
-    bands, rows = choose_bands(threshold, num_perm, recall)
-    return MinHashLSH(threshold=threshold, num_perm=num_perm, params=(bands, rows))
