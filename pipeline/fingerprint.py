@@ -26,6 +26,7 @@ Why this shape:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -373,12 +374,19 @@ def shingles(text: str, size: int) -> Shingles:
     return shingle_table([text], size).set(0)
 
 
+@functools.lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's own affine64 parameters (a, b) for this seed."""
+    """datasketch's own affine64 parameters (a, b) for this seed.
+
+    Cached (read-only arrays): drawing them costs more than signing a page's paragraphs.
+    """
     if num_perm <= 0:
         raise ValueError(f"num_perm must be positive, got {num_perm}")
     a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine64").permutations
-    return np.asarray(a, dtype=np.uint64), np.asarray(b, dtype=np.uint64)
+    params = np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64)
+    for array in params:
+        array.setflags(write=False)
+    return params
 
 
 def signatures(table: ShingleTable, num_perm: int, seed: int = 1) -> np.ndarray:

@@ -9,12 +9,15 @@ candidate with probability >= `recall`, take the largest rows-per-band that allo
 
 from __future__ import annotations
 
+import functools
+
 
 def candidate_probability(similarity: float, bands: int, rows: int) -> float:
     """Probability that a pair of this Jaccard shares at least one band."""
     return float(1.0 - (1.0 - similarity**rows) ** bands)
 
 
+@functools.lru_cache(maxsize=64)
 def choose_bands(threshold: float, num_perm: int, recall: float) -> tuple[int, int]:
     """(bands, rows) with bands*rows <= num_perm meeting `recall` at `threshold`.
 
