@@ -170,6 +170,9 @@ class CrossdocConfig:
     """LSH buckets are cut at this many members (reported in the manifest)."""
     max_postings: int = 1000
     """Containment probes skip holders beyond this many per shingle (reported)."""
+    max_fanout: int = 16
+    """A unit is paired with at most this many earlier members of an LSH bucket (or
+    holders of a shingle): work stays linear in the copies of one text (reported)."""
     max_paragraphs: int = 5000
     """Paragraphs of one article beyond this are not matched across documents (reported)."""
     index: str = ""
@@ -191,6 +194,7 @@ class CrossdocConfig:
             "boilerplate_min_pages",
             "max_bucket",
             "max_postings",
+            "max_fanout",
             "max_paragraphs",
         )
         for name in (

@@ -29,20 +29,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
 import numpy as np
 
 from pipeline.boilerplate import Occurrence, boilerplate_occurrences, site_of
-from pipeline.candidates import Caps, MatchSettings, Pair, band_keys, find_pairs
+from pipeline.bounded_pairs import Fanout, bounded_pairs
+from pipeline.candidates import Caps, MatchSettings, Pair, band_keys
 from pipeline.config import CrossdocConfig
 from pipeline.fingerprint import (
     HASH_VERSION,
     Shingles,
+    ShingleTable,
     shingle_table,
     signature_matrix,
+    signatures,
     tokens,
 )
 from pipeline.index_store import Entry, IndexStore, estimate_jaccard
@@ -77,6 +80,9 @@ class CrossdocReport:
     paragraphs_over_cap: int = 0
     buckets_capped: int = 0
     postings_capped: int = 0
+    buckets_fanout_limited: int = 0
+    postings_fanout_limited: int = 0
+    identical_documents: int = 0
     index: str | None = None
     index_run: int | None = None
     index_known: int = 0
@@ -180,7 +186,9 @@ def apply_crossdoc(
 ) -> CrossdocResult:
     report = CrossdocReport()
     caps = Caps()
+    cuts = Fanout()
     n = len(articles)
+    over_cap: set[int] = set()
 
     # 1. representatives of identical paragraphs
     rep_of_key: dict[str, int] = {}
@@ -198,6 +206,7 @@ def apply_crossdoc(
         paragraphs = record["paragraphs"]
         if len(paragraphs) > config.max_paragraphs:
             report.paragraphs_over_cap += len(paragraphs) - config.max_paragraphs
+            over_cap.add(a)
         reps: list[int] = []
         for i, paragraph in enumerate(paragraphs[: config.max_paragraphs]):
             key = " ".join(tokens(paragraph["text"]))
@@ -213,7 +222,12 @@ def apply_crossdoc(
         occ_rep.append(reps)
     del rep_of_key
     # one compact table (sorted uint64 per row), not a frozenset per paragraph
-    rep_table = shingle_table(rep_texts, config.shingle_words)
+    rep_table = ShingleTable.concat(
+        [
+            shingle_table(rep_texts[start : start + _SHINGLE_BLOCK], config.shingle_words)
+            for start in range(0, len(rep_texts), _SHINGLE_BLOCK)
+        ]
+    )
     del rep_texts
     rep_sizes = rep_table.sizes
 
@@ -222,8 +236,11 @@ def apply_crossdoc(
     report.paragraphs_too_short = sum(
         len(rep_occs[r]) for r in np.flatnonzero(rep_sizes < config.min_shingles)
     )
-    found = find_pairs(rep_table.take(eligible), paragraph_settings(config))
+    bounded = bounded_pairs(rep_table.take(eligible), paragraph_settings(config), config.max_fanout)
+    found = bounded.matches
     caps.merge(found.caps)
+    cuts.merge(bounded.fanout)
+    del bounded
     rep_pairs = [
         Pair(
             eligible[p.a],
@@ -237,9 +254,12 @@ def apply_crossdoc(
 
     # 3. site boilerplate, pages told apart by a first document clustering
     doc_settings = document_settings(config)
-    first_sets = rep_table.unions(occ_rep)
-    first = find_pairs(first_sets, doc_settings)
-    page_of = _components(n, [(p.a, p.b) for p in first.pairs])
+    first_copies = _Copies.of(occ_rep)
+    first = bounded_pairs(
+        _unions(rep_table, first_copies.lists), doc_settings, config.max_fanout
+    ).matches
+    page_of = first_copies.components([(p.a, p.b) for p in first.pairs])
+    del first_copies, first
     near = [
         (p.a, p.b)
         for p in rep_pairs
@@ -253,7 +273,7 @@ def apply_crossdoc(
     template = boilerplate_occurrences(
         (g for g in groups.values() if len({o.article for o in g}) > 1), sites, page_of, config
     )
-    del groups, first_sets
+    del groups
 
     edits: dict[int, _Edit] = defaultdict(_Edit)
     for occ in template:
@@ -262,27 +282,41 @@ def apply_crossdoc(
             articles, occ, BOILERPLATE, "exact" if len(rep_occs[r]) > 1 else "jaccard", None, None
         )
 
-    # 4. document clusters on the text without boilerplate
-    doc_table = rep_table.unions(
-        [_kept(occ_rep[a], edits[a].removed if a in edits else {}) for a in range(n)]
-    )
+    # 4. document clusters on the text without boilerplate; identical documents (same
+    # kept paragraphs) are searched once, through their first copy
+    copies = _Copies.of(_kept(occ_rep[a], edits[a].removed if a in edits else {}) for a in range(n))
+    doc_table = _unions(rep_table, copies.lists)
     del rep_table
-    doc_sizes = doc_table.sizes
-    alive = [a for a in range(n) if doc_sizes[a]]
-    second = find_pairs(doc_table.take(alive), doc_settings)
-    del doc_table
+    group_sizes = doc_table.sizes
+    doc_sizes = group_sizes[np.asarray(copies.group_of, dtype=np.int64)]
+    alive_groups = [int(g) for g in np.flatnonzero(group_sizes)]
+    doc_table = doc_table.take(alive_groups)
+    bounded = bounded_pairs(doc_table, doc_settings, config.max_fanout)
+    second = bounded.matches
     caps.merge(second.caps)
+    cuts.merge(bounded.fanout)
+    del bounded
+    first_doc = [copies.first[g] for g in alive_groups]
     doc_pairs = [
         Pair(
-            alive[p.a],
-            alive[p.b],
+            first_doc[p.a],
+            first_doc[p.b],
             p.similarity,
             p.measure,
-            None if p.inner is None else alive[p.inner],
+            None if p.inner is None else first_doc[p.inner],
         )
         for p in second.pairs
     ]
-    cluster_of = _components(n, [(p.a, p.b) for p in doc_pairs])
+    del second
+    copy_of = {a: copies.first[g] for a, g in enumerate(copies.group_of) if copies.first[g] != a}
+    report.identical_documents = sum(1 for a in copy_of if doc_sizes[a])
+    cluster_of = _components(
+        n, [(p.a, p.b) for p in doc_pairs] + [(a, r) for a, r in copy_of.items()]
+    )
+    doc_signing = _Signing.of(
+        doc_table, alive_groups, copies.group_of, over_cap, config, index is not None
+    )
+    del doc_table
 
     # 5. paragraph clusters across document clusters
     paragraph_clusters = _paragraph_clusters(
@@ -313,6 +347,8 @@ def apply_crossdoc(
     clusters = _document_clusters(
         articles,
         doc_pairs,
+        copy_of,
+        doc_signing,
         doc_sizes,
         completeness,
         final_ids,
@@ -337,6 +373,8 @@ def apply_crossdoc(
     )
     report.buckets_capped = caps.buckets_capped
     report.postings_capped = caps.postings_capped
+    report.buckets_fanout_limited = cuts.buckets
+    report.postings_fanout_limited = cuts.postings
     keep = [
         a
         for a in range(n)
@@ -362,6 +400,59 @@ def apply_crossdoc(
     )
     view = EditedArticles(articles, keep, dict(edits), final_ids)
     return CrossdocResult(view, quarantined, clusters, report, removed_by_reason, gone)
+
+
+@dataclass(slots=True)
+class _Copies:
+    """Documents with the same set of paragraph representatives have the same shingle
+    set: they are one *group*, searched once. Copies of a story then cost a dict lookup
+    each instead of pairs with every other copy."""
+
+    group_of: list[int]
+    lists: list[list[int]]
+    """Each group's representatives (sorted, unique)."""
+    first: list[int]
+    """Each group's first document."""
+
+    @staticmethod
+    def of(rep_lists: Iterable[Sequence[int]]) -> _Copies:
+        index: dict[tuple[int, ...], int] = {}
+        out = _Copies([], [], [])
+        for a, reps in enumerate(rep_lists):
+            key = tuple(sorted(set(reps)))
+            g = index.get(key, -1)
+            if g < 0:
+                g = index[key] = len(out.lists)
+                out.lists.append(list(key))
+                out.first.append(a)
+            out.group_of.append(g)
+        return out
+
+    def components(self, group_edges: Sequence[tuple[int, int]]) -> list[int]:
+        """A component label per document, from edges between groups."""
+        label = _components(len(self.lists), group_edges)
+        return [label[g] for g in self.group_of]
+
+
+_SHINGLE_BLOCK = 20_000
+"""Paragraphs shingled at a time: one call over all of them held several arrays of the
+size of every shingle of the run at once."""
+_UNION_BLOCK = 1 << 21
+"""Shingles (before deduplication) per block of documents when their sets are built."""
+
+
+def _unions(table: ShingleTable, groups: Sequence[Sequence[int]]) -> ShingleTable:
+    """`table.unions(groups)` built block by block: one call sorted every document
+    shingle of the run at once, the step's largest transient arrays."""
+    sizes = table.sizes
+    blocks: list[ShingleTable] = []
+    start, weight = 0, 0
+    for end, group in enumerate(groups, 1):
+        weight += int(sizes[list(group)].sum()) if group else 0
+        if weight >= _UNION_BLOCK or end == len(groups):
+            blocks.append(table.unions(groups[start:end]))
+            start, weight = end, 0
+    return ShingleTable.concat(blocks) if blocks else table.unions([])
 
 
 def _kept(reps: Sequence[int], skip: Any) -> list[int]:
@@ -590,6 +681,8 @@ def _paragraph_cluster_records(
 def _document_clusters(
     articles: Sequence[ArticleRecord],
     doc_pairs: Sequence[Pair],
+    copy_of: dict[int, int],
+    signing: _Signing,
     doc_sizes: Any,
     completeness: Sequence[int],
     final_ids: Sequence[str],
@@ -615,6 +708,9 @@ def _document_clusters(
     for p in doc_pairs:
         if p.a not in emptied and p.b not in emptied:
             add_edge(p.a, p.b, p.similarity, p.measure)
+    for a, r in copy_of.items():
+        if a not in emptied and r not in emptied and doc_sizes[a]:
+            add_edge(a, r, 1.0, "jaccard")
     known: dict[str, Entry] = {}
     alive = [a for a in range(n) if a not in emptied and doc_sizes[a]]
     bands_of: dict[int, tuple[int, ...]] = {}
@@ -627,23 +723,21 @@ def _document_clusters(
         seq = index.begin_run()
         report.index_run = seq
         bands, rows = choose_bands(config.document_jaccard, config.num_perm, config.lsh_recall)
-        # In blocks, so only one block of whole-document shingle sets is ever in memory.
-        for start in range(0, len(alive), _SIGN_BLOCK):
-            block = alive[start : start + _SIGN_BLOCK]
-            final_sets = [
-                _final_set(articles[a], edits.get(a), config.shingle_words) for a in block
-            ]
-            sig = signature_matrix(final_sets, config.num_perm, config.seed)
-            for a, row in zip(block, band_keys(sig, bands, rows), strict=True):
-                bands_of[a] = tuple(int(v) for v in row)
-            del final_sets, sig
+        bands_of = signing.bands(articles, alive, edits, config, bands, rows)
         known = index.entries([final_ids[a] for a in alive])
         report.index_known = len(known)
-        hits = index.query([bands_of[a] for a in alive])
-        foreign = sorted({k for h in hits for k in h} - set(node_of_key))
+        # copies share one band tuple: each distinct tuple is looked up once
+        distinct = list({bands_of[a]: None for a in alive})
+        hits_of = dict(zip(distinct, index.query(distinct), strict=True))
+        hits = [hits_of[bands_of[a]] for a in alive]
+        del distinct, hits_of
+        # keys not to link again: the run's own, and earlier ones once linked (a set kept
+        # up to date, not rebuilt for every document: that was quadratic)
+        linked = set(node_of_key)
+        foreign = sorted({k for h in hits for k in h} - linked)
         known.update(index.entries(foreign))
         for a, found in zip(alive, hits, strict=True):
-            for key in sorted(found - set(node_of_key)):
+            for key in sorted(found - linked if found else ()):
                 entry = known.get(key)
                 if entry is None:
                     continue
@@ -652,6 +746,7 @@ def _document_clusters(
                     add_edge(
                         a, _node(key, node_key, node_of_key), round(estimate, 4), "jaccard-estimate"
                     )
+                    linked.add(key)
                     report.index_matches += 1
         for key, entry in list(known.items()):
             if entry.canonical != key:
@@ -686,6 +781,10 @@ def _document_clusters(
                 key=lambda v: (-completeness[v], order_key[v], v),
             )
         parent = _bfs(canonical, adjacency)
+        for v, (via, _, _) in list(parent.items()):
+            # a copy reached through its first copy is as similar to that one's parent
+            if copy_of.get(v) == via and via in parent:
+                parent[v] = (via, parent[via][1], parent[via][2])
         members: list[ClusterMemberRecord] = []
         for v in sorted(nodes, key=lambda v: (v != canonical, v)):
             link = parent.get(v)
@@ -770,6 +869,63 @@ def _bfs(
 
 _SIGN_BLOCK = 1000
 """Articles whose document shingle sets are built and signed at a time."""
+
+
+@dataclass(slots=True)
+class _Signing:
+    """Band hashes of the documents' final shingle sets, for the persistent index.
+
+    A document's final set is the union of its kept paragraphs' shingles, which the
+    group table already holds: each group is signed once, from it. Only documents with
+    paragraphs beyond `max_paragraphs` (left out of the table) are read and shingled.
+    """
+
+    group_bands: dict[int, tuple[int, ...]]
+    """Band hashes per group (one tuple shared by every copy)."""
+    group_of: list[int]
+    over_cap: set[int]
+
+    @staticmethod
+    def of(
+        table: ShingleTable,
+        groups: Sequence[int],
+        group_of: list[int],
+        over_cap: set[int],
+        config: CrossdocConfig,
+        wanted: bool,
+    ) -> _Signing:
+        """Signed now, so the table (the run's largest array) can go."""
+        out = _Signing({}, group_of, over_cap)
+        if not wanted:
+            return out
+        bands, rows = choose_bands(config.document_jaccard, config.num_perm, config.lsh_recall)
+        for start in range(0, len(groups), _SIGN_BLOCK):
+            block = range(start, min(start + _SIGN_BLOCK, len(groups)))
+            sig = signatures(table.take(block), config.num_perm, config.seed)
+            for i, keys in zip(block, band_keys(sig, bands, rows).tolist(), strict=True):
+                out.group_bands[groups[i]] = tuple(keys)
+        return out
+
+    def bands(
+        self,
+        articles: Sequence[ArticleRecord],
+        alive: Sequence[int],
+        edits: dict[int, _Edit],
+        config: CrossdocConfig,
+        bands: int,
+        rows: int,
+    ) -> dict[int, tuple[int, ...]]:
+        out = {a: self.group_bands[self.group_of[a]] for a in alive if a not in self.over_cap}
+        late = [a for a in alive if a in self.over_cap]
+        for start in range(0, len(late), _SIGN_BLOCK):
+            block = late[start : start + _SIGN_BLOCK]
+            final_sets = [
+                _final_set(articles[a], edits.get(a), config.shingle_words) for a in block
+            ]
+            sig = signature_matrix(final_sets, config.num_perm, config.seed)
+            for a, keys in zip(block, band_keys(sig, bands, rows).tolist(), strict=True):
+                out[a] = tuple(keys)
+        return out
 
 
 def _final_set(record: ArticleRecord, edit: _Edit | None, size: int) -> Shingles:

@@ -175,6 +175,9 @@ class SqliteIndex:
 
     def add(self, entries: Sequence[Entry]) -> int:
         refused = 0
+        # bucket sizes counted once per bucket and then kept up to date here: copies of
+        # one story share their buckets, and a COUNT per insert was quadratic in them
+        sizes: dict[tuple[int, int], int] = {}
         with self.db:
             for entry in entries:
                 cur = self.db.execute(
@@ -184,17 +187,20 @@ class SqliteIndex:
                 if cur.rowcount == 0:
                     continue
                 for band, value in enumerate(entry.bands):
-                    size = self.db.execute(
-                        "SELECT COUNT(*) FROM buckets WHERE band = ? AND hash = ?",
-                        (band, _signed(value)),
-                    ).fetchone()[0]
+                    bucket = (band, _signed(value))
+                    size = sizes.get(bucket)
+                    if size is None:
+                        size = self.db.execute(
+                            "SELECT COUNT(*) FROM buckets WHERE band = ? AND hash = ?", bucket
+                        ).fetchone()[0]
                     if size >= self.max_bucket:
+                        sizes[bucket] = size
                         refused += 1
                         continue
-                    self.db.execute(
-                        "INSERT OR IGNORE INTO buckets VALUES (?, ?, ?)",
-                        (band, _signed(value), entry.key),
+                    cur = self.db.execute(
+                        "INSERT OR IGNORE INTO buckets VALUES (?, ?, ?)", (*bucket, entry.key)
                     )
+                    sizes[bucket] = size + cur.rowcount
         return refused
 
     def reset(self) -> None:

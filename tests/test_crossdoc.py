@@ -210,3 +210,32 @@ def test_shared_paragraph_across_many_articles_is_capped_and_reported() -> None:
     (cluster,) = [c for c in result.clusters if c["level"] == "paragraph"]
     assert cluster["size"] == 60  # identical copies collapse before LSH: nothing lost
     assert result.report.cross_duplicates_annotated == 59
+
+
+def test_many_copies_of_one_story_are_one_cluster_with_fanout_reported(
+    seed_articles: dict[str, Article],
+) -> None:
+    texts = [p.text for p in seed_articles["001"].paragraphs]
+    records = [make(texts, "a/original.txt", date="2020-07-06")]
+    records += [make(texts, f"b/exact{i:02}.txt", date="2020-07-07") for i in range(30)]
+    for i in range(20):
+        edited = [
+            t.replace(" the ", f" the{i} ", 1) if k % 3 == 0 else t for k, t in enumerate(texts)
+        ]
+        records.append(make(edited, f"c/edited{i:02}.txt"))
+    records += [make(texts[: len(texts) * 3 // 4], f"d/cut{i:02}.txt") for i in range(10)]
+    config = dataclasses.replace(NO_INDEX, max_fanout=2)
+    result = apply_crossdoc(records, config)
+    (cluster,) = [c for c in result.clusters if c["level"] == "document"]
+    assert cluster["size"] == len(records)
+    assert cluster["canonical"] == records[0]["id"]  # complete, earliest
+    members = {m["source"]: m for m in cluster["members"]}
+    assert all(members[f"b/exact{i:02}.txt"]["similarity"] == 1.0 for i in range(30))
+    assert all(
+        m["similarity"] >= config.document_jaccard
+        for m in cluster["members"]
+        if m["source"] != "a/original.txt"
+    )
+    assert result.report.identical_documents == 30 + 9  # the cut copies are alike too
+    assert result.report.buckets_fanout_limited > 0
+    assert not [c for c in result.clusters if c["level"] == "paragraph"]
