@@ -26,6 +26,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import threading
@@ -250,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     for workers in (int(w) for w in args.workers.split(",")):
         print(f"pipeline with {workers} worker(s) ...", flush=True)
         out = args.work / f"out-{args.n}-w{workers}"
+        shutil.rmtree(out, ignore_errors=True)  # a fresh run: no index from an earlier one
         figures = run_pipeline(corpus, out, workers, args.config)
         f1 = pipeline_f1(out, pages, offsets)
         results.append(Figures(**{**_fields(figures), "f1": f1}))
