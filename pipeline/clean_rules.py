@@ -95,7 +95,7 @@ RULES: tuple[Rule, ...] = (
         php_error=r"^(warning|notice|deprecated|fatal error|parse error): .{0,300}\bon line \d+",
         widget=r"^(no|empty) widgets? (found|area)\b",
         js_required=r"^(please )?(enable|turn on) javascript\b",
-        shortcode=r"^\[(\w+)( [^\]]*)?\].{0,200}\[/\1\]\W*$",
+        shortcode=r"^\[(?P<shortcode>\w+)( [^\]]*)?\].{0,200}\[/(?P=shortcode)\]\W*$",
         cookies=r"^(we|this (site|website)) uses? cookies\b.{0,300}$",
     ),
     *_rules(

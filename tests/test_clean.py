@@ -151,3 +151,34 @@ def test_story_mentioning_newsletter_is_not_removed() -> None:
         "January, far more than officials had expected when it was first proposed."
     )
     assert _kept([*BODY, sentence]) == [*BODY, sentence]
+
+
+def test_screened_matching_equals_rule_by_rule_matching() -> None:
+    """The one-regex screen in `_match` must never change which rule fires."""
+    from pipeline.clean import _LONG_OK, _MAX_CHROME_WORDS, _describe, _match
+    from pipeline.clean_rules import END_MARKERS, RULES, TAIL_RULES
+
+    from .conftest import SEEDS
+
+    texts = [
+        line.strip()
+        for path in sorted(SEEDS.iterdir())
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts += ["[gallery ids=1,2]caption[/gallery]", "[gallery]x[/video]", *BODY]
+    for rules in (RULES, END_MARKERS, TAIL_RULES):
+        for text in texts:
+            line = _describe(Paragraph(text))
+            expected = None
+            if line.words <= 3 * _MAX_CHROME_WORDS:
+                long = line.words > _MAX_CHROME_WORDS
+                expected = next(
+                    (
+                        (r.reason, r.name)
+                        for r in rules
+                        if not (long and r.reason not in _LONG_OK) and r.pattern.search(text)
+                    ),
+                    None,
+                )
+            assert _match(line, rules) == expected, text
