@@ -33,6 +33,7 @@ from pipeline.candidates import (
     band_keys,
     dense_ids,
     intersections,
+    judge_pairs,
 )
 from pipeline.fingerprint import ShingleTable, signatures, sorted_unique
 from pipeline.lsh import choose_bands
@@ -329,45 +330,3 @@ def _verify(
         pairs.extend(found)
     pairs.sort(key=lambda p: (p.a, p.b))
     return pairs
-
-
-def judge_pairs(
-    a: np.ndarray, b: np.ndarray, inter: np.ndarray, sizes: np.ndarray, settings: MatchSettings
-) -> list[Pair]:
-    """`candidates._judge` over every candidate at once (same float operations, so the
-    same decisions and similarities as `find_pairs`)."""
-    la, lb = sizes[a], sizes[b]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        jac = inter / (la + lb - inter)
-        small = np.minimum(la, lb)
-        cont = inter / small
-    shared = inter > 0
-    is_jac = shared & (jac >= settings.jaccard)
-    keep = is_jac
-    if settings.containment is not None:
-        wide_enough = ~(small < settings.min_ratio * np.maximum(la, lb))
-        keep = is_jac | (shared & wide_enough & (cont >= settings.containment))
-    is_jac = is_jac[keep]
-    similarity = _round4(np.where(is_jac, jac[keep], cont[keep]))
-    inner = np.where(la <= lb, a, b)[keep]
-    return [
-        Pair(x, y, s, "jaccard") if j else Pair(x, y, s, "containment", i)
-        for x, y, s, j, i in zip(
-            a[keep].tolist(),
-            b[keep].tolist(),
-            similarity,
-            is_jac.tolist(),
-            inner.tolist(),
-            strict=True,
-        )
-    ]
-
-
-def _round4(values: np.ndarray) -> list[float]:
-    """`round(v, 4)` of each value, as `candidates._round4` (Python's rounding only where
-    numpy's scale-and-round may disagree, at halves)."""
-    scaled = values * 1e4
-    out: list[float] = (np.round(scaled) / 1e4).tolist()
-    for k in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
-        out[k] = round(float(values[k]), 4)
-    return out

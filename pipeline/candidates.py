@@ -297,9 +297,16 @@ def find_pairs(
         keep = ~np.isin(a * n + b, skipped)
         a, b = a[keep], b[keep]
     inter = intersections(table, a, b, dense)
-    sizes = table.sizes
+    result.pairs = judge_pairs(a, b, inter, table.sizes, settings)
+    return result
+
+
+def judge_pairs(
+    a: np.ndarray, b: np.ndarray, inter: np.ndarray, sizes: np.ndarray, settings: MatchSettings
+) -> list[Pair]:
+    """`_judge` over every candidate pair at once: the same float operations, so the
+    same decisions and similarities, without a Python call per pair."""
     la, lb = sizes[a], sizes[b]
-    # `_judge` in numpy over every candidate (same float operations, same decisions)
     with np.errstate(divide="ignore", invalid="ignore"):
         jac = inter / (la + lb - inter)
         small = np.minimum(la, lb)
@@ -313,7 +320,7 @@ def find_pairs(
     is_jac = is_jac[keep]
     similarity = _round4(np.where(is_jac, jac[keep], cont[keep]))
     inner = np.where(la <= lb, a, b)[keep]
-    result.pairs = [
+    return [
         Pair(x, y, s, "jaccard") if j else Pair(x, y, s, "containment", i)
         for x, y, s, j, i in zip(
             a[keep].tolist(),
@@ -324,7 +331,6 @@ def find_pairs(
             strict=True,
         )
     ]
-    return result
 
 
 def _round4(values: np.ndarray) -> list[float]:
