@@ -28,6 +28,9 @@ outputs (under --out):
                      url, text, paragraphs, removed with reasons)
   quarantine.jsonl   one line per input that gave no article, with the reason
   articles/<id>.md   each article as Markdown
+  articles.parquet   the same records as a typed Parquet table
+  clusters.jsonl     groups of near-duplicate articles and of shared paragraphs
+  report.html        a self-contained page showing what was kept and removed, and why
   manifest.json      counts, config used, library versions, timings
 
 Every input appears in exactly one of articles.jsonl and quarantine.jsonl.
