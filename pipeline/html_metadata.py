@@ -18,13 +18,13 @@ from htmldate import find_date
 from lxml import html
 from trafilatura.metadata import (
     examine_meta,
-    extract_author,
     extract_meta_json,
     extract_sitename,
     extract_title,
     extract_url,
 )
 
+from pipeline.html_author import page_author
 from pipeline.model import Metadata
 
 _WS = re.compile(r"\s+")
@@ -41,7 +41,7 @@ def page_metadata(tree: html.HtmlElement, url: str | None = None) -> Metadata:
     with contextlib.suppress(Exception):  # trafilatura guards this call the same way
         meta = extract_meta_json(tree, meta)
     title = meta.title or extract_title(tree)
-    author = meta.author or extract_author(tree)
+    author = meta.author or page_author(tree)
     page_url = meta.url or extract_url(tree, url)
     date = find_date(tree, url=page_url, **_DATE_PARAMS)
     site = meta.sitename or extract_sitename(tree)

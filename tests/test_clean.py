@@ -182,3 +182,38 @@ def test_screened_matching_equals_rule_by_rule_matching() -> None:
                     None,
                 )
             assert _match(line, rules) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("pattern", "anchored"),
+    [
+        (r"^cancel reply$", True),
+        (r"^(post|submit) comment\W*$", True),
+        (r"^a|b", False),
+        (r"^(a|b)|c", False),
+        (r"^[|(]x", True),
+        (r"^[]|]x", True),
+        (r"^a\|b", True),
+        (r"^a\(|b", False),
+        (r"\bmenu is not set\b", False),
+        (r"click to hide$", False),
+    ],
+    ids=[
+        "plain",
+        "group_branch",
+        "top_branch",
+        "branch_after_group",
+        "bar_in_brackets",
+        "bracket_first",
+        "escaped_bar",
+        "escaped_paren",
+        "word_boundary",
+        "unanchored",
+    ],
+)
+def test_anchored_rules_are_those_that_only_match_at_the_start(
+    pattern: str, anchored: bool
+) -> None:
+    from pipeline.clean import _anchored
+
+    assert _anchored(pattern) is anchored
