@@ -125,7 +125,10 @@ RULES: tuple[Rule, ...] = (
         continues_below=r"^(story|article) continues below( advertisement)?\W*$",
         read_time=r"^\d+ min(ute)?s? read\W*$",
         listen=r"^listen to (this|the) (article|story)\b.{0,30}$",
-        translations=r"^(阅读简体中文版|閱讀繁體中文版)+$",
+        # language switchers: "Read in Spanish", "Lire en français", "阅读简体中文版" ...
+        translations=r"^(?:\W*(?:(?:read|view)(?: this (?:article|story))? in [\w ]{3,25}"
+        r"|(?:lire|leer|leia) (?:en|em) [\w ]{3,25}"
+        r"|(?:阅读|閱讀)\w{1,6}版|\w{1,6}版で読む)\W*){1,6}$",
         loading=r"^loading\W*$",
         share_friend=r"\bshare (it|this( story| article)?) with (a|your) friends?\W*$",
         handles=r"^([\w ]{1,25}:\s*)?(@[\w.]+[,;]?\s*)+$",

@@ -217,3 +217,16 @@ def test_anchored_rules_are_those_that_only_match_at_the_start(
     from pipeline.clean import _anchored
 
     assert _anchored(pattern) is anchored
+
+
+@pytest.mark.parametrize(
+    "switcher",
+    [
+        pytest.param("Read in Spanish", id="english"),
+        pytest.param("Lire en français | Leer en español", id="french-spanish"),
+        pytest.param("阅读简体中文版閱讀繁體中文版", id="chinese"),
+    ],
+)
+def test_language_switchers_are_navigation(switcher: str) -> None:
+    texts = [BODY[0], switcher, BODY[1], BODY[2]]
+    assert _kept(texts) == BODY
