@@ -146,27 +146,28 @@ def _components(n: int, edges: Sequence[tuple[int, int]]) -> list[int]:
 
 
 def paragraph_settings(config: CrossdocConfig) -> MatchSettings:
-    return MatchSettings(
-        jaccard=config.paragraph_jaccard,
-        containment=config.paragraph_containment,
-        num_perm=config.num_perm,
-        recall=config.lsh_recall,
-        seed=config.seed,
-        max_bucket=config.max_bucket,
-        max_postings=config.max_postings,
-    )
+    return _settings(config, config.paragraph_jaccard, config.paragraph_containment)
 
 
 def document_settings(config: CrossdocConfig) -> MatchSettings:
+    return _settings(
+        config, config.document_jaccard, config.document_containment, config.document_min_ratio
+    )
+
+
+def _settings(
+    config: CrossdocConfig, jaccard: float, containment: float, min_ratio: float = 0.0
+) -> MatchSettings:
+    """The two levels differ only in thresholds; LSH and caps are shared."""
     return MatchSettings(
-        jaccard=config.document_jaccard,
-        containment=config.document_containment,
+        jaccard=jaccard,
+        containment=containment,
         num_perm=config.num_perm,
         recall=config.lsh_recall,
         seed=config.seed,
         max_bucket=config.max_bucket,
         max_postings=config.max_postings,
-        min_ratio=config.document_min_ratio,
+        min_ratio=min_ratio,
     )
 
 
