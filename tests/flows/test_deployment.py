@@ -31,6 +31,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(420
 PREFECT = [sys.executable, "-m", "prefect"]
 FLOW = "clean-articles"
 POOL = "newsclean-process"
+RETRYABLE = {429, 502, 503}
 
 
 class Stack:
@@ -81,20 +82,34 @@ class Stack:
             time.sleep(0.5)
         raise AssertionError(f"timed out waiting for {what}; logs in {self.tmp}")
 
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """Retry what the server marks retryable, as Prefect's own client does: a
+        SQLite server answers 503 while another writer holds the database."""
+        for pause in (0.5, 1, 2, 4, 8, 16):
+            response = self.http.request(method, url, **kwargs)
+            if response.status_code not in RETRYABLE:
+                return response
+            time.sleep(pause)
+        return response
+
     def deployment(self, name: str) -> dict[str, Any] | None:
-        response = self.http.get(f"/deployments/name/{FLOW}/{name}")
+        response = self.request("GET", f"/deployments/name/{FLOW}/{name}")
         return response.json() if response.status_code == 200 else None
 
     def run_deployment(self, name: str, parameters: dict[str, Any]) -> dict[str, Any]:
         deployment = self.wait_for(f"deployment {name}", lambda: self.deployment(name), 60)
-        created = self.http.post(
-            f"/deployments/{deployment['id']}/create_flow_run", json={"parameters": parameters}
+        created = self.request(
+            "POST",
+            f"/deployments/{deployment['id']}/create_flow_run",
+            json={"parameters": parameters},
         )
         created.raise_for_status()
         run_id = created.json()["id"]
 
         def finished() -> dict[str, Any] | None:
-            flow_run: dict[str, Any] = self.http.get(f"/flow_runs/{run_id}").json()
+            response = self.request("GET", f"/flow_runs/{run_id}")
+            response.raise_for_status()
+            flow_run: dict[str, Any] = response.json()
             state = flow_run["state"]["type"]
             return flow_run if state in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"} else None
 
