@@ -18,8 +18,8 @@ from tqdm import tqdm
 
 from pipeline.config import ConfigError, CrossdocConfig, PipelineConfig
 from pipeline.index_store import IndexStoreError, open_index
+from pipeline.parallel import start_workers_early
 from pipeline.read import InputError
-from pipeline.run import run
 from pipeline.write import OutputError
 
 EPILOG = """\
@@ -127,6 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_shared_index(config.crossdoc)
     except (ConfigError, IndexStoreError) as exc:
         return _fail(str(exc))
+    start_workers_early(config.parallel)
+    from pipeline.run import run  # the stages: imported while the forkserver imports too
+
     bar: tqdm[None] | None = None
 
     def progress(done: int, total: int | None) -> None:

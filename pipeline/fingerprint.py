@@ -30,9 +30,12 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -376,14 +379,19 @@ def shingles(text: str, size: int) -> Shingles:
 
 @functools.lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's own affine64 parameters (a, b) for this seed.
+    """datasketch's own affine64 parameters (a, b) for this seed, drawn as
+    `MinHash._init_permutations` draws them (a test holds them equal to datasketch's).
 
+    Drawn here rather than read from a `MinHash` because importing datasketch imports
+    scipy: ~0.5 s in every process that starts, against microseconds for two draws.
     Cached (read-only arrays): drawing them costs more than signing a page's paragraphs.
     """
     if num_perm <= 0:
         raise ValueError(f"num_perm must be positive, got {num_perm}")
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine64").permutations
-    params = np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64)
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 63, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = gen.randint(0, 1 << 64, num_perm, dtype=np.uint64)
+    params = a, b
     for array in params:
         array.setflags(write=False)
     return params
@@ -428,6 +436,8 @@ def signatures(table: ShingleTable, num_perm: int, seed: int = 1) -> np.ndarray:
 
 def minhashes(sets: Sequence[Shingles], num_perm: int, seed: int = 1) -> list[MinHash]:
     """One datasketch MinHash per shingle set (for `MinHashLSH`), signed in bulk."""
+    from datasketch import MinHash  # only the Redis index needs the objects
+
     if num_perm <= 0:
         raise ValueError(f"num_perm must be positive, got {num_perm}")
     if not sets:

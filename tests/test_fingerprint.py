@@ -17,6 +17,8 @@ from pipeline.fingerprint import (
     tokens,
 )
 
+from .conftest import ROOT
+
 WORDS = st.lists(
     st.sampled_from(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]),
     min_size=0,
@@ -114,3 +116,32 @@ def test_tokenising_in_blocks_changes_nothing(texts: list[str], size: int) -> No
         blocks = shingle_table(texts, size)
     assert np.array_equal(whole.offsets, blocks.offsets)
     assert np.array_equal(whole.values, blocks.values)
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(1, 1), (64, 1), (128, 7), (256, 12345)], ids=str)
+def test_permutations_are_datasketchs_own(num_perm: int, seed: int) -> None:
+    from datasketch import MinHash
+
+    ours = fingerprint.permutations(num_perm, seed)
+    theirs = MinHash(num_perm=num_perm, seed=seed, scheme="affine64").permutations
+    assert ours[0].dtype == ours[1].dtype == np.uint64
+    assert np.array_equal(ours[0], theirs[0]) and np.array_equal(ours[1], theirs[1])
+
+
+def test_processing_a_page_does_not_import_scipy() -> None:
+    """datasketch imports scipy (~0.5 s a process); the per-document stages never need it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pathlib; from pipeline.process import process_document; "
+        "from pipeline.config import PipelineConfig; from pipeline.model import RawDocument; "
+        "from pipeline.fingerprint import permutations; "
+        "page = pathlib.Path('seeds/000_d4847e1b1b2a2bef.txt').read_bytes(); "
+        "process_document(RawDocument(source='000.txt', data=page), PipelineConfig()); "
+        "print(permutations.cache_info().currsize > 0, 'scipy' in sys.modules, "
+        "'datasketch' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "False", "False"]  # signed, without scipy

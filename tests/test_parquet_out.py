@@ -21,7 +21,7 @@ from pipeline.parquet_out import (
     write_parquet,
 )
 from pipeline.run import run
-from pipeline.write import ARTICLES, PARQUET, atomic_path
+from pipeline.write import ARTICLES, PARQUET, atomic_path, write_jsonl
 
 from .conftest import ROOT, SEEDS
 
@@ -31,6 +31,11 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("parquet") / "output"  # the README recipes' folder
     run([str(SEEDS)], out, PipelineConfig())
     return out
+
+
+def _jsonl(folder: Path, records: list[Any]) -> Path:
+    write_jsonl(folder / ARTICLES, records)
+    return folder / ARTICLES
 
 
 def jsonl(path: Path) -> list[dict[str, Any]]:
@@ -77,7 +82,7 @@ def test_file_schema_is_the_declared_schema(seed_run: Path) -> None:
 
 
 def test_empty_run_gives_empty_typed_table(tmp_path: Path) -> None:
-    write_parquet(tmp_path / PARQUET, [])
+    write_parquet(tmp_path / PARQUET, _jsonl(tmp_path, []))
     table = pq.read_table(tmp_path / PARQUET)
     assert table.num_rows == 0
     assert table.schema.equals(ARTICLE_SCHEMA, check_metadata=False)
@@ -139,24 +144,24 @@ def test_nulls_and_values_round_trip(tmp_path: Path) -> None:
             }
         ],
     }
-    write_parquet(tmp_path / PARQUET, [record])
+    write_parquet(tmp_path / PARQUET, _jsonl(tmp_path, [record]))
     assert pq.read_table(tmp_path / PARQUET).to_pylist() == [record]
 
 
 def test_missing_required_field_fails_loudly(tmp_path: Path) -> None:
     with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError, KeyError, TypeError)):
-        write_parquet(tmp_path / PARQUET, [{"id": None, "source": "x"}])  # type: ignore[list-item]
+        write_parquet(tmp_path / PARQUET, _jsonl(tmp_path, [{"id": None, "source": "x"}]))
 
 
 def test_failed_write_leaves_previous_file_and_no_temp(tmp_path: Path) -> None:
     target = tmp_path / PARQUET
-    write_parquet(target, [])
+    write_parquet(target, _jsonl(tmp_path, []))
     before = target.read_bytes()
     with pytest.raises(RuntimeError), atomic_path(target) as tmp:
         tmp.write_bytes(b"half")
         raise RuntimeError("writer died")
     assert target.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == [PARQUET]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [ARTICLES, PARQUET]
 
 
 def _readme_schema_fields() -> set[str]:
@@ -208,3 +213,15 @@ def test_readme_recipe_runs_on_the_output(
         assert all(reason in printed for reason in reasons)
     else:
         assert "TikTok" in printed
+
+
+@pytest.mark.parametrize("block_bytes", [1 << 10, 1 << 20], ids=["record-over-block", "blocks"])
+def test_records_of_any_length_convert_in_order(
+    tmp_path: Path, seed_run: Path, monkeypatch: pytest.MonkeyPatch, block_bytes: int
+) -> None:
+    """Records are read a block at a time; one longer than a block still converts."""
+    records = jsonl(seed_run / ARTICLES) * 40
+    assert max(len(json.dumps(r)) for r in records) > 1 << 10
+    monkeypatch.setattr("pipeline.parquet_out.BLOCK_BYTES", block_bytes)
+    assert write_parquet(tmp_path / PARQUET, _jsonl(tmp_path, records)) == len(records)
+    assert pq.read_table(tmp_path / PARQUET).to_pylist() == records
