@@ -347,43 +347,64 @@ def _match(
 
 @dataclass(frozen=True, slots=True)
 class _Screen:
-    """Whether any of some rules matches, in two searches instead of one per rule.
+    r"""Whether any of some rules matches, at a fraction of trying each rule in turn.
 
     Rules anchored at the start (`^…`, most of them) are tried as one alternation with
     `match`, at position 0 only: in one alternation with the others, each of them was
     tried again at every position of the paragraph, which cost more than half of the
     cleaning time (measured on the scrapinghub development set).
+
+    The others must be searched at every position. Python's `re` finds a literal prefix
+    with a fast scan, but only in a case-sensitive pattern that opens with that literal:
+    so each is searched on its own, without its leading `\b`, case-sensitively in the
+    lowercased paragraph (4.5 times faster than one case-insensitive alternation, 0.2
+    against 0.9 s for the 22,000 paragraphs of 1,000 pages). Dropping `\b` only lets
+    the screen say yes more often; the rule itself then decides. A pattern with an
+    upper-case letter of its own is searched case-insensitively instead.
     """
 
     anchored: re.Pattern[str] | None
-    anywhere: re.Pattern[str] | None
+    lowered: tuple[re.Pattern[str], ...]
+    folded: tuple[re.Pattern[str], ...]
 
     def hits(self, text: str) -> bool:
-        return (self.anchored is not None and self.anchored.match(text) is not None) or (
-            self.anywhere is not None and self.anywhere.search(text) is not None
-        )
+        if self.anchored is not None and self.anchored.match(text) is not None:
+            return True
+        if self.lowered:
+            low = text.lower()
+            if any(p.search(low) is not None for p in self.lowered):
+                return True
+        return any(p.search(text) is not None for p in self.folded)
 
 
 @functools.lru_cache(maxsize=16)
 def _screens(rules: tuple[Rule, ...]) -> tuple[_Screen | None, _Screen | None]:
     """One screen of every rule, and one of the rules that may hit long paragraphs."""
 
-    def alternation(patterns: list[str]) -> re.Pattern[str] | None:
-        if not patterns:
-            return None
-        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
     def combine(chosen: list[Rule]) -> _Screen | None:
         if not chosen:
             return None
         patterns = [r.pattern.pattern for r in chosen]
         # The leading `^`s are dropped: the anchored alternation is only tried with match().
+        anchored = [p[1:] for p in patterns if _anchored(p)]
+        anywhere = [p.removeprefix(r"\b") for p in patterns if not _anchored(p)]
         return _Screen(
-            anchored=alternation([p[1:] for p in patterns if _anchored(p)]),
-            anywhere=alternation([p for p in patterns if not _anchored(p)]),
+            anchored=(
+                re.compile("|".join(f"(?:{p})" for p in anchored), re.IGNORECASE)
+                if anchored
+                else None
+            ),
+            lowered=tuple(re.compile(p) for p in anywhere if not _has_upper(p)),
+            folded=tuple(re.compile(p, re.IGNORECASE) for p in anywhere if _has_upper(p)),
         )
 
     return combine(list(rules)), combine([r for r in rules if r.reason in _LONG_OK])
+
+
+def _has_upper(pattern: str) -> bool:
+    r"""An upper-case letter that is not an escape (`\W`, `\S`, …) would never match
+    lowercased text."""
+    return re.search(r"(?<!\\)[A-Z]", pattern.replace("\\\\", "")) is not None
 
 
 def _anchored(pattern: str) -> bool:

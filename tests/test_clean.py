@@ -167,6 +167,7 @@ def test_screened_matching_equals_rule_by_rule_matching() -> None:
         if line.strip()
     ]
     texts += ["[gallery ids=1,2]caption[/gallery]", "[gallery]x[/video]", *BODY]
+    texts += [variant for text in texts for variant in (text.upper(), text.title())]
     for rules in (RULES, END_MARKERS, TAIL_RULES):
         for text in texts:
             line = _describe(Paragraph(text))
@@ -230,3 +231,24 @@ def test_anchored_rules_are_those_that_only_match_at_the_start(
 def test_language_switchers_are_navigation(switcher: str) -> None:
     texts = [BODY[0], switcher, BODY[1], BODY[2]]
     assert _kept(texts) == BODY
+
+
+@pytest.mark.parametrize(
+    ("pattern", "upper"),
+    [
+        (r"\bmenu is not set\b", False),
+        (r"\W*$", False),
+        (r"\S+\s*\D", False),
+        (r"[\w .'’-]{2,50}", False),
+        (r"^Photo: AP$", True),
+        (r"[A-Z]{3}", True),
+        (r"a\\Wb", True),  # an escaped backslash, then a literal W
+    ],
+    ids=str,
+)
+def test_screen_searches_case_sensitive_patterns_only_when_lowercase(
+    pattern: str, upper: bool
+) -> None:
+    from pipeline.clean import _has_upper
+
+    assert _has_upper(pattern) is upper
