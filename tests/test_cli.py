@@ -124,3 +124,32 @@ def test_bad_content_is_not_a_cli_error(tmp_path: Path) -> None:
         json.loads(x) for x in (tmp_path / "out" / "quarantine.jsonl").read_text().splitlines()
     ]
     assert record["reason"] == "empty input"
+
+
+def test_cli_starts_before_importing_the_stages() -> None:
+    """The CLI starts the workers' forkserver before it imports trafilatura, pyarrow or
+    Jinja2, so the two imports overlap on two cores (`parallel.start_workers_early`)."""
+    code = (
+        "import sys, pipeline.cli; "
+        "print(sorted(m for m in ('trafilatura', 'pyarrow', 'jinja2', 'scipy') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("workers", "starts"), [(1, False), (2, True)], ids=["one", "two"])
+def test_workers_start_early_only_when_a_pool_may_be_used(workers: int, starts: bool) -> None:
+    code = (
+        "import psutil; "
+        "from pipeline.config import ParallelConfig; "
+        "from pipeline.parallel import start_workers_early; "
+        f"start_workers_early(ParallelConfig(workers={workers})); "
+        "print(any('forkserver' in ' '.join(c.cmdline()) for c in psutil.Process().children()))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip() == str(starts)
