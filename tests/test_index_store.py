@@ -118,7 +118,7 @@ def test_index_of_an_older_shingle_hashing_is_refused(
     """Band hashes made from other shingle hashes cannot match: the hashing's name is
     part of the index settings, so an index from before a change of it is refused."""
     with monkeypatch.context() as patch:
-        patch.setattr("pipeline.crossdoc.HASH_VERSION", "tok-xxh3-chain-fmix64")
+        patch.setattr("pipeline.crossdoc_documents.HASH_VERSION", "tok-xxh3-chain-fmix64")
         run_once([make(["One two three four five six seven."], "a.txt")], tmp_path, "")
     with pytest.raises(IndexStoreError, match=r"tok-xxh3-chain-fmix64.*reset-index"):
         run_once([make(["One two three four five six seven."], "a.txt")], tmp_path, "")
