@@ -131,12 +131,14 @@ class ReportConfig:
     A page is for reading: 200 articles make ~2.5 MB of HTML, 1,000 make ~13 MB that
     browsers open slowly and that took 0.6 s to render, as long as the whole
     cross-document step of a 1,000-page run."""
+    max_members: int = 20
+    """Members listed per duplicate cluster (the canonical first); the rest are counted."""
     chart_sources: int = 40
     """Sources drawn in each per-source chart."""
     title: str = "newsclean run report"
 
     def __post_init__(self) -> None:
-        _positive(self, "max_articles", "chart_sources")
+        _positive(self, "max_articles", "max_members", "chart_sources")
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,6 +154,8 @@ class ClusterView:
     level: str
     members: tuple[MemberView, ...]
     reason: str | None
+    hidden: int = 0
+    """Members counted but not listed (`report.max_members`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,9 +480,11 @@ def _article_view(
 
 
 def _cluster_view(
-    cluster: Record, anchors: _Anchors, texts: Mapping[str, Sequence[str]]
+    cluster: Record, anchors: _Anchors, texts: Mapping[str, Sequence[str]], limit: int
 ) -> ClusterView:
-    """A `clusters.jsonl` record: members link to articles (or paragraphs), canonical first."""
+    """A `clusters.jsonl` record: members link to articles (or paragraphs), canonical
+    first, then those shown in this report; at most `limit` are listed (a story syndicated
+    a thousand times is one cluster of a thousand members)."""
     level = _str(cluster, "level") or "document"
     paragraph_level = level == "paragraph"
     canonical = _str(cluster, "canonical")
@@ -513,8 +517,13 @@ def _cluster_view(
                 preview=preview,
             )
         )
-    members.sort(key=lambda m: not m.canonical)
-    return ClusterView(level=level, members=tuple(members), reason=_str(cluster, "reason"))
+    members.sort(key=lambda m: (not m.canonical, m.link.href is None))
+    return ClusterView(
+        level=level,
+        members=tuple(members[:limit]),
+        reason=_str(cluster, "reason"),
+        hidden=max(0, len(members) - limit),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -692,7 +701,7 @@ def build_view(
     document_clusters: list[ClusterView] = []
     paragraph_clusters: list[ClusterView] = []
     for record in clusters:
-        cluster = _cluster_view(record, anchors, texts)
+        cluster = _cluster_view(record, anchors, texts, config.max_members)
         level_counts[cluster.level] += 1
         shown_list = paragraph_clusters if cluster.level == "paragraph" else document_clusters
         if len(shown_list) < limit and _shows_any(cluster):

@@ -256,6 +256,26 @@ def test_cap_shows_first_articles_but_counts_all(seed_out: Path) -> None:
     assert len(doc.find_class("document-cluster")[0].xpath(".//a")) == 1
 
 
+def test_large_cluster_lists_canonical_and_shown_members_first(seed_out: Path) -> None:
+    """A story syndicated a thousand times is one cluster: the page lists `max_members`."""
+    articles, quarantined, manifest = load(seed_out)
+    cross, clusters = crossdoc(articles)
+    a, b = cross[0], cross[1]
+    unseen = [
+        {**clusters[0]["members"][0], "id": f"{i:016x}", "source": f"copy-{i}.html"}
+        for i in range(30)
+    ]
+    big = {**clusters[0], "members": [*unseen, *clusters[0]["members"]], "size": 32}
+    config = ReportConfig(max_articles=2, max_members=3)
+    page = render_report(cross, quarantined, manifest, [big, clusters[1]], config)
+    (cluster,) = parse(page).find_class("document-cluster")
+    items = cluster.xpath(".//li")
+    assert len(items) == 3
+    assert items[0].find_class("canonical") and items[0].xpath(".//a/@href") == [f"#art-{a['id']}"]
+    assert items[1].xpath(".//a/@href") == [f"#art-{b['id']}"]  # shown before unseen ones
+    assert "and 29 more, not listed" in cluster.text_content()
+
+
 def test_records_without_cross_document_fields_still_render(seed_out: Path) -> None:
     articles, quarantined, manifest = load(seed_out)
     old = [
