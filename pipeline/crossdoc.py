@@ -159,21 +159,9 @@ def apply_crossdoc(
     report.paragraphs_too_short = sum(
         len(rep_occs[r]) for r in np.flatnonzero(rep_sizes < config.min_shingles)
     )
-    bounded = bounded_pairs(rep_table.take(eligible), paragraph_settings(config), config.max_fanout)
-    found = bounded.matches
-    caps.merge(found.caps)
-    cuts.merge(bounded.fanout)
-    del bounded
-    rep_pairs = [
-        Pair(
-            eligible[p.a],
-            eligible[p.b],
-            p.similarity,
-            p.measure,
-            None if p.inner is None else eligible[p.inner],
-        )
-        for p in found.pairs
-    ]
+    rep_pairs = _pairs_among(
+        rep_table.take(eligible), eligible, paragraph_settings(config), config, caps, cuts
+    )
 
     # 3. site boilerplate, pages told apart by a first document clustering
     doc_settings = document_settings(config)
@@ -214,23 +202,8 @@ def apply_crossdoc(
     doc_sizes = group_sizes[np.asarray(copies.group_of, dtype=np.int64)]
     alive_groups = [int(g) for g in np.flatnonzero(group_sizes)]
     doc_table = doc_table.take(alive_groups)
-    bounded = bounded_pairs(doc_table, doc_settings, config.max_fanout)
-    second = bounded.matches
-    caps.merge(second.caps)
-    cuts.merge(bounded.fanout)
-    del bounded
     first_doc = [copies.first[g] for g in alive_groups]
-    doc_pairs = [
-        Pair(
-            first_doc[p.a],
-            first_doc[p.b],
-            p.similarity,
-            p.measure,
-            None if p.inner is None else first_doc[p.inner],
-        )
-        for p in second.pairs
-    ]
-    del second
+    doc_pairs = _pairs_among(doc_table, first_doc, doc_settings, config, caps, cuts)
     copy_of = {a: copies.first[g] for a, g in enumerate(copies.group_of) if copies.first[g] != a}
     report.identical_documents = sum(1 for a in copy_of if doc_sizes[a])
     cluster_of = components(
@@ -321,6 +294,31 @@ def apply_crossdoc(
     )
     view = EditedArticles(articles, keep, dict(edits), final_ids)
     return CrossdocResult(view, quarantined, clusters, report, removed_by_reason, gone)
+
+
+def _pairs_among(
+    table: ShingleTable,
+    ids: Sequence[int],
+    settings: MatchSettings,
+    config: CrossdocConfig,
+    caps: Caps,
+    cuts: Fanout,
+) -> list[Pair]:
+    """Verified pairs between the rows of `table`, named by `ids` (row i is `ids[i]`); what
+    the caps and the fan-out limit cut is added to `caps` and `cuts`."""
+    bounded = bounded_pairs(table, settings, config.max_fanout)
+    caps.merge(bounded.matches.caps)
+    cuts.merge(bounded.fanout)
+    return [
+        Pair(
+            ids[p.a],
+            ids[p.b],
+            p.similarity,
+            p.measure,
+            None if p.inner is None else ids[p.inner],
+        )
+        for p in bounded.matches.pairs
+    ]
 
 
 @dataclass(slots=True)
