@@ -46,7 +46,6 @@ from pipeline import parallel
 from pipeline.config import ConfigError, PipelineConfig, ReadConfig
 from pipeline.lock import output_lock
 from pipeline.model import Article, Quarantine, RawDocument
-from pipeline.process import process_document
 from pipeline.read import InputError, InputFile, expand_inputs, iter_documents
 from pipeline.records import ArticleRecord, QuarantineRecord
 from pipeline.run import RunSummary, complete_run, finish_run
@@ -106,9 +105,7 @@ def process_batch(
     """Every pure stage over one batch, in order (keys only feed the cache policy), here
     or in `pool` (the `processes` runner's workers)."""
     if pool is None:
-        outcomes = [
-            doc if isinstance(doc, Quarantine) else process_document(doc, config) for doc in docs
-        ]
+        outcomes = parallel.process_batch(docs, config)
     else:  # in slices, so every worker has a share of the batch and none sits idle
         slices = [
             pool.submit(parallel.process_batch, part, config)
@@ -250,7 +247,7 @@ def _process(
     # ships parameters to other processes, where a quote arrives as a bare tuple.
     in_process = quote if isinstance(runner, ThreadPoolTaskRunner) else _as_is
     window = IN_FLIGHT_PER_CORE * (os.cpu_count() or 1)
-    item_chunks = iter(list(chunks(items, chunk_size)))
+    item_chunks = chunks(items, chunk_size)
     reads: deque[tuple[list[InputFile | Quarantine], PrefectFuture[Any]]] = deque()
     pending: deque[tuple[list[RawDocument | Quarantine], PrefectFuture[Any]]] = deque()
 

@@ -14,7 +14,6 @@ same either way; only the documents travel to the workers.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -22,6 +21,8 @@ from contextlib import contextmanager
 from typing import Any, Literal
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+
+from pipeline.parallel import forkserver_context
 
 RunnerKind = Literal["threads", "processes", "dask"]
 RUNNER_KINDS: tuple[str, ...] = ("threads", "processes", "dask")
@@ -88,7 +89,6 @@ def compute_pool(kind: str, workers: int | None = None) -> Iterator[Executor | N
     if kind != "processes":
         yield None
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.process"])
+    context = forkserver_context()
     with ProcessPoolExecutor(workers or os.cpu_count() or 1, mp_context=context) as pool:
         yield pool

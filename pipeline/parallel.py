@@ -54,7 +54,7 @@ _PRELOAD = ["pipeline.process"]
 """What the forkserver imports once, so that forked workers start ready."""
 
 
-def _context() -> multiprocessing.context.ForkServerContext:
+def forkserver_context() -> multiprocessing.context.ForkServerContext:
     # forkserver: workers are forked from a clean server that has imported the
     # pipeline once, not from this process (which may hold threads: progress bars,
     # Prefect), and start in milliseconds instead of re-importing like spawn.
@@ -73,7 +73,7 @@ def start_workers_early(config: ParallelConfig) -> None:
     if resolve_workers(config.workers) > 1:
         from multiprocessing import forkserver
 
-        _context()
+        forkserver_context()
         forkserver.ensure_running()
 
 
@@ -109,7 +109,7 @@ class _Pool:
     def __init__(self, workers: int, batch_fn: BatchFn) -> None:
         self.workers = workers
         self.batch_fn = batch_fn
-        self.context = _context()
+        self.context = forkserver_context()
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:

@@ -121,7 +121,7 @@ def test_a_failing_batch_is_quarantined_and_the_others_kept(
             raise RuntimeError("injected failure")
         return real(raw, config)
 
-    monkeypatch.setattr(flow_module, "process_document", flaky)
+    monkeypatch.setattr("pipeline.process.process_document", flaky)  # what batches call
     out = tmp_path / "out"
     state = run_flow(inputs, out, chunk_size=2)
 
