@@ -34,6 +34,7 @@ from pipeline.candidates import (
     dense_ids,
     intersections,
     judge_pairs,
+    pair_codes,
 )
 from pipeline.fingerprint import ShingleTable, signatures, sorted_unique
 from pipeline.lsh import choose_bands
@@ -67,12 +68,6 @@ class Fanout:
 class BoundedMatches:
     matches: Matches
     fanout: Fanout
-
-
-def _encode(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    out: np.ndarray = lo.astype(np.int64) * n + hi.astype(np.int64)
-    return out
 
 
 def _first_partners(
@@ -152,7 +147,7 @@ def lsh_candidates_bounded(
         caps.buckets_capped += int(np.count_nonzero(sizes > max_bucket))
         cuts.buckets += int(np.count_nonzero(limit > fanout + 1))
         for first, second, rank in _first_partners(starts[:-1], sizes, limit, fanout):
-            found.append(_ranked(_encode(unit[first], unit[second], n), rank, fanout))
+            found.append(_ranked(pair_codes(unit[first], unit[second], n), rank, fanout))
             if len(found) >= _MERGE_EVERY:
                 found = [_merge(found, fanout)]
     return _merge(found, fanout)
@@ -222,7 +217,7 @@ def containment_candidates_bounded(
             position = at - np.repeat(np.cumsum(h) - h, h)
             rank = np.where(np.repeat(many[start:stop], h), position + 1, 0)
             ok = (other != mine) & (sizes[other] >= sizes[mine])
-            found.append(_ranked(_encode(mine[ok], other[ok], n), rank[ok], fanout))
+            found.append(_ranked(pair_codes(mine[ok], other[ok], n), rank[ok], fanout))
             if len(found) >= _MERGE_EVERY:
                 found = [_merge(found, fanout)]
     return _merge(found, fanout)

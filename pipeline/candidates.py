@@ -26,6 +26,7 @@ from typing import NamedTuple
 import numpy as np
 
 from pipeline.fingerprint import (
+    CHAIN_MULTIPLIER,
     Shingles,
     ShingleTable,
     fmix64,
@@ -35,7 +36,6 @@ from pipeline.fingerprint import (
 )
 from pipeline.lsh import choose_bands
 
-_M = np.uint64(0x9E3779B97F4A7C15)
 _VERIFY_BLOCK = 1 << 21
 """Shingles gathered per block of candidate pairs when counting intersections."""
 
@@ -94,13 +94,16 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """
     n = signatures.shape[0]
     sig = np.asarray(signatures, dtype=np.uint64)
-    h = np.broadcast_to(fmix64(np.arange(1, bands + 1, dtype=np.uint64) * _M), (n, bands))
+    h = np.broadcast_to(
+        fmix64(np.arange(1, bands + 1, dtype=np.uint64) * CHAIN_MULTIPLIER), (n, bands)
+    )
     for r in range(rows):
-        h = fmix64(h * _M + sig[:, r : bands * rows : rows])
+        h = fmix64(h * CHAIN_MULTIPLIER + sig[:, r : bands * rows : rows])
     return np.ascontiguousarray(h)
 
 
-def _encode(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+def pair_codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """Each unordered pair (a, b) of units among n as one int64: min * n + max."""
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     out: np.ndarray = lo.astype(np.int64) * n + hi.astype(np.int64)
     return out
@@ -140,7 +143,7 @@ def lsh_candidates(
         return np.zeros(0, dtype=np.int64)
     first = np.repeat(position, partners)
     offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(partners) - partners, partners)
-    return sorted_unique(_encode(unit[first], unit[first + 1 + offset], n))
+    return sorted_unique(pair_codes(unit[first], unit[first + 1 + offset], n))
 
 
 def dense_ids(table: ShingleTable) -> tuple[np.ndarray, np.ndarray]:
@@ -198,7 +201,7 @@ def containment_candidates(
     other = post_rows[first + np.arange(total, dtype=np.int64)]
     mine = np.repeat(probe_row, held)
     ok = (other != mine) & (sizes[other] >= sizes[mine])
-    return sorted_unique(_encode(mine[ok], other[ok], n))
+    return sorted_unique(pair_codes(mine[ok], other[ok], n))
 
 
 def intersections(
@@ -234,29 +237,6 @@ def intersections(
         out[start:stop] = np.bincount(same // span, minlength=stop - start)
         start = stop
     return out
-
-
-def verify(a: Shingles, b: Shingles, settings: MatchSettings) -> tuple[float, str, int] | None:
-    """(similarity, measure, inner side 0/1) on the exact sets, or None below thresholds."""
-    return _judge(len(a & b), len(a), len(b), settings)
-
-
-def _judge(inter: int, la: int, lb: int, settings: MatchSettings) -> tuple[float, str, int] | None:
-    if not inter:
-        return None
-    jac = inter / (la + lb - inter)
-    if jac >= settings.jaccard:
-        return round(jac, 4), "jaccard", 0 if la <= lb else 1
-    if settings.containment is None:
-        return None
-    small, side = (la, 0) if la <= lb else (lb, 1)
-    large = lb if side == 0 else la
-    if small < settings.min_ratio * large:
-        return None
-    cont = inter / small
-    if cont >= settings.containment:
-        return round(cont, 4), "containment", side
-    return None
 
 
 def find_pairs(
@@ -304,8 +284,11 @@ def find_pairs(
 def judge_pairs(
     a: np.ndarray, b: np.ndarray, inter: np.ndarray, sizes: np.ndarray, settings: MatchSettings
 ) -> list[Pair]:
-    """`_judge` over every candidate pair at once: the same float operations, so the
-    same decisions and similarities, without a Python call per pair."""
+    """Decide every candidate pair at once, without a Python call per pair: Jaccard at
+    or above `settings.jaccard`; else containment of the smaller set at or above
+    `settings.containment`, if the smaller holds at least `min_ratio` of the larger.
+    Similarities are rounded to 4 places; a containment pair's `inner` is the smaller
+    side (the first on ties)."""
     la, lb = sizes[a], sizes[b]
     with np.errstate(divide="ignore", invalid="ignore"):
         jac = inter / (la + lb - inter)

@@ -132,14 +132,15 @@ def apply_crossdoc(
             over_cap.add(a)
         reps: list[int] = []
         for i, paragraph in enumerate(paragraphs[: config.max_paragraphs]):
-            key = " ".join(tokens(paragraph["text"]))
+            words = tokens(paragraph["text"])
+            key = " ".join(words)
             r = rep_of_key.get(key, -1)
             if r < 0:
                 r = len(rep_texts)
                 rep_of_key[key] = r
                 rep_texts.append(paragraph["text"] if key else "")
                 rep_occs.append([])
-                rep_words.append(len(key.split()))
+                rep_words.append(len(words))
             rep_occs[r].append(Occurrence(a, i))
             reps.append(r)
         occ_rep.append(reps)

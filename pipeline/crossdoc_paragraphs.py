@@ -67,9 +67,6 @@ def paragraph_clusters(
         if len({cluster_of[o.article] for o in members}) < 2:
             continue
         cluster = ParagraphCluster(members, {}, set())
-        by_rep: dict[int, list[Occurrence]] = defaultdict(list)
-        for occ in members:
-            by_rep[occ_rep[occ.article][occ.paragraph]].append(occ)
         kept_by_rep: dict[int, list[Occurrence]] = defaultdict(list)
         for occ in members:
             r = occ_rep[occ.article][occ.paragraph]

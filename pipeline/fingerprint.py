@@ -45,7 +45,8 @@ Shingles = frozenset[int]
 HASH_VERSION = "tok-poly64-chain-fmix64"
 """Names the shingle hashing: persisted band hashes are only comparable within one."""
 
-_M = np.uint64(0x9E3779B97F4A7C15)
+CHAIN_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+"""2**64 / golden ratio: chains hashes (tokens into shingles, rows into band keys)."""
 _P = 0xA0761D6478BD642F
 """Odd base of the token hash (a polynomial of code points modulo 2**64)."""
 _P_INV = pow(_P, -1, 1 << 64)
@@ -193,7 +194,7 @@ def _block_token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     np.multiply(codes, _powers(_P, len(codes)), out=weighted[:-1])
     raw = np.add.reduceat(weighted, spans)[0::2] if len(starts) else weighted[:0]
     raw *= _powers_at(_P_INV, starts)
-    hashes = fmix64(raw + (ends - starts).astype(np.uint64) * _M)
+    hashes = fmix64(raw + (ends - starts).astype(np.uint64) * CHAIN_MULTIPLIER)
     counts = np.diff(np.searchsorted(starts, text_start))
     return hashes, counts
 
@@ -356,7 +357,7 @@ def shingle_table(texts: Iterable[str], size: int) -> ShingleTable:
     if windows > 0 and full.any():
         h = np.full(windows, np.uint64(size), dtype=np.uint64)
         for j in range(size):
-            h = fmix64(h * _M + hashes[j : j + windows])
+            h = fmix64(h * CHAIN_MULTIPLIER + hashes[j : j + windows])
         pf = per_text[full]
         at = np.repeat(starts[full] - (np.cumsum(pf) - pf), pf) + np.arange(
             int(pf.sum()), dtype=np.int64
@@ -367,7 +368,7 @@ def shingle_table(texts: Iterable[str], size: int) -> ShingleTable:
         if len(which):
             h = np.full(len(which), np.uint64(length), dtype=np.uint64)
             for j in range(length):
-                h = fmix64(h * _M + hashes[starts[which] + j])
+                h = fmix64(h * CHAIN_MULTIPLIER + hashes[starts[which] + j])
             out[first[which]] = h
     return _from_rows(out, owner, n)
 
