@@ -43,11 +43,13 @@ from pipeline.crossdoc_model import (
     BOILERPLATE,
     CROSS_DUPLICATE,
     CrossdocReport,
+    Digest,
+    Drop,
     Edit,
     EditedArticles,
+    add_removals,
     components,
     final_id,
-    removal,
 )
 from pipeline.crossdoc_paragraphs import paragraph_cluster_records, paragraph_clusters
 from pipeline.fingerprint import ShingleTable, shingle_table, tokens
@@ -120,13 +122,16 @@ def apply_crossdoc(
     rep_occs: list[list[Occurrence]] = []
     occ_rep: list[list[int]] = []
     sites: list[str | None] = []
-    order_key: list[tuple[str, str]] = []
+    digest = Digest([], [], [], [])
     for a, record in enumerate(articles):
         sites.append(
             site_of(record["site"], record["url"], record["source"], config.site_from_folder)
         )
-        order_key.append((record["date"] or "9999", record["source"]))
+        digest.order_key.append((record["date"] or "9999", record["source"]))
+        digest.ids.append(record["id"])
+        digest.sources.append(record["source"])
         paragraphs = record["paragraphs"]
+        digest.paragraphs.append(len(paragraphs))
         if len(paragraphs) > config.max_paragraphs:
             report.paragraphs_over_cap += len(paragraphs) - config.max_paragraphs
             over_cap.add(a)
@@ -188,11 +193,13 @@ def apply_crossdoc(
     del groups
 
     edits: dict[int, Edit] = defaultdict(Edit)
+    drops: dict[int, list[Drop]] = defaultdict(list)
     for occ in template:
         r = occ_rep[occ.article][occ.paragraph]
-        edits[occ.article].removed[occ.paragraph] = removal(
-            articles, occ, BOILERPLATE, "exact" if len(rep_occs[r]) > 1 else "jaccard", None, None
-        )
+        rule = "exact" if len(rep_occs[r]) > 1 else "jaccard"
+        drops[occ.article].append(Drop(occ.paragraph, BOILERPLATE, rule))
+    add_removals(edits, articles, drops)
+    del drops
 
     # 4. document clusters on the text without boilerplate; identical documents (same
     # kept paragraphs) are searched once, through their first copy
@@ -222,13 +229,11 @@ def apply_crossdoc(
 
     # final ids (text changes when paragraphs go)
     final_ids = [
-        final_id(articles[a], edits[a]) if a in edits and edits[a].removed else articles[a]["id"]
+        final_id(articles[a], edits[a]) if a in edits and edits[a].removed else digest.ids[a]
         for a in range(n)
     ]
     emptied = {
-        a
-        for a in edits
-        if edits[a].removed and len(edits[a].removed) >= len(articles[a]["paragraphs"])
+        a for a in edits if edits[a].removed and len(edits[a].removed) >= digest.paragraphs[a]
     }
     report.articles_emptied = len(emptied)
 
@@ -250,13 +255,13 @@ def apply_crossdoc(
         completeness,
         final_ids,
         emptied,
-        order_key,
+        digest,
         edits,
         index,
         config,
         report,
     )
-    clusters.extend(paragraph_cluster_records(shared, articles, final_ids, edits, report))
+    clusters.extend(paragraph_cluster_records(shared, digest, final_ids, edits, report))
     report.paragraph_clusters = len(shared)
 
     removed_by_reason: Counter[str] = Counter()
@@ -281,7 +286,7 @@ def apply_crossdoc(
     )
     quarantined: list[QuarantineRecord] = [
         {
-            "source": articles[a]["source"],
+            "source": digest.sources[a],
             "reason": "nothing left after removing site boilerplate and cross-document duplicates",
             "stage": "crossdoc",
         }
@@ -289,7 +294,7 @@ def apply_crossdoc(
     ]
     kept = set(keep)
     gone = sum(removed_by_reason.values()) + sum(
-        len(articles[a]["paragraphs"]) - len(edits[a].removed if a in edits else ())
+        digest.paragraphs[a] - len(edits[a].removed if a in edits else ())
         for a in range(n)
         if a not in kept
     )

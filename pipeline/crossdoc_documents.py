@@ -14,7 +14,7 @@ from typing import Any
 
 from pipeline.candidates import Pair, band_keys
 from pipeline.config import CrossdocConfig
-from pipeline.crossdoc_model import CrossdocReport, Edit, components
+from pipeline.crossdoc_model import CrossdocReport, Digest, Edit, components
 from pipeline.fingerprint import (
     HASH_VERSION,
     Shingles,
@@ -46,7 +46,7 @@ def document_clusters(
     completeness: Sequence[int],
     final_ids: Sequence[str],
     emptied: set[int],
-    order_key: Sequence[tuple[str, str]],
+    digest: Digest,
     edits: dict[int, Edit],
     index: IndexStore | None,
     config: CrossdocConfig,
@@ -137,7 +137,7 @@ def document_clusters(
         else:
             canonical = min(
                 (v for v in nodes if v < n),
-                key=lambda v: (-completeness[v], order_key[v], v),
+                key=lambda v: (-completeness[v], digest.order_key[v], v),
             )
         parent = _bfs(canonical, adjacency)
         for v, (via, _, _) in list(parent.items()):
@@ -151,7 +151,7 @@ def document_clusters(
             members.append(
                 {
                     "id": node_key[v],
-                    "source": articles[v]["source"] if is_run else None,
+                    "source": digest.sources[v] if is_run else None,
                     "paragraph": None,
                     "similarity": None if link is None else link[1],
                     "measure": None if link is None else link[2],

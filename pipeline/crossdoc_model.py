@@ -8,11 +8,10 @@ those decisions record by record as writers read them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
-from pipeline.boilerplate import Occurrence
 from pipeline.model import article_id
 from pipeline.records import ArticleRecord, CrossDuplicateRecord, RemovalRecord
 
@@ -96,6 +95,31 @@ def final_id(record: ArticleRecord, edit: Edit) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """What the step needs of every record besides its paragraphs, taken in its first
+    pass: records may be spooled on disk, where each look-up is a seek and a JSON parse."""
+
+    ids: list[str]
+    sources: list[str]
+    paragraphs: list[int]
+    """Number of paragraphs of each record."""
+    order_key: list[tuple[str, str]]
+    """(date or "9999", source): earlier first, for canonical ties."""
+
+
+@dataclass(frozen=True, slots=True)
+class Drop:
+    """A paragraph the step removes, before its record is read for the text."""
+
+    paragraph: int
+    reason: str
+    rule: str
+    similarity: float | None = None
+    target: tuple[str, int] | None = None
+    """(article id, paragraph index) of the kept copy, for duplicates."""
+
+
 def _extracted_positions(record: ArticleRecord) -> list[int]:
     """Extracted position of each kept paragraph: the positions no removal took, in order."""
     taken = {r["position"] for r in record["removed"]}
@@ -108,30 +132,31 @@ def _extracted_positions(record: ArticleRecord) -> list[int]:
     return out
 
 
-def removal(
-    articles: Sequence[ArticleRecord],
-    occ: Occurrence,
-    reason: str,
-    rule: str,
-    similarity: float | None,
-    target: tuple[str, int] | None,
-) -> RemovalRecord:
-    record = articles[occ.article]
-    return {
-        "text": record["paragraphs"][occ.paragraph]["text"],
-        "reason": reason,
-        "rule": rule,
-        "position": _extracted_positions(record)[occ.paragraph],
-        "duplicate_of": None if target is None else target[1],
-        "similarity": similarity,
-        "duplicate_of_article": None if target is None else target[0],
-    }
+def add_removals(
+    edits: dict[int, Edit], articles: Sequence[ArticleRecord], drops: Mapping[int, list[Drop]]
+) -> None:
+    """The removal records of `drops` (per article) into `edits`, reading each article
+    once and in order, not once per paragraph at random."""
+    for a in sorted(drops):
+        record = articles[a]
+        positions = _extracted_positions(record)
+        for drop in drops[a]:
+            edits[a].removed[drop.paragraph] = {
+                "text": record["paragraphs"][drop.paragraph]["text"],
+                "reason": drop.reason,
+                "rule": drop.rule,
+                "position": positions[drop.paragraph],
+                "duplicate_of": None if drop.target is None else drop.target[1],
+                "similarity": drop.similarity,
+                "duplicate_of_article": None if drop.target is None else drop.target[0],
+            }
 
 
-def kept_index(record: ArticleRecord, edit: Edit | None) -> list[int | None]:
+def kept_index(paragraphs: int, edit: Edit | None) -> list[int | None]:
+    """Each paragraph's index among those kept (None if removed)."""
     out: list[int | None] = []
     at = 0
-    for i in range(len(record["paragraphs"])):
+    for i in range(paragraphs):
         if edit is not None and i in edit.removed:
             out.append(None)
         else:

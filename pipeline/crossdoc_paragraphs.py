@@ -19,10 +19,12 @@ from pipeline.config import CrossdocConfig
 from pipeline.crossdoc_model import (
     CROSS_DUPLICATE,
     CrossdocReport,
+    Digest,
+    Drop,
     Edit,
+    add_removals,
     components,
     kept_index,
-    removal,
 )
 from pipeline.records import ArticleRecord, ClusterMemberRecord, ClusterRecord
 
@@ -61,6 +63,7 @@ def paragraph_clusters(
         if len(occs) > 1 or r in neighbours:
             members_of[rep_component[r]].extend(o for o in occs if o not in template)
     out: list[ParagraphCluster] = []
+    drops: dict[int, list[Drop]] = defaultdict(list)
     roots = [c for c, occs in members_of.items() if occs]
     for root in sorted(roots, key=lambda c: min(_order(o) for o in members_of[c])):
         members = sorted(members_of[root], key=_order)
@@ -90,10 +93,11 @@ def paragraph_clusters(
         for occ, (target, similarity, measure) in cluster.links.items():
             if occ in cluster.dropped:
                 # the target's final id and index are filled in once all removals are known
-                edits[occ.article].removed[occ.paragraph] = removal(
-                    articles, occ, CROSS_DUPLICATE, measure, similarity, ("", target.paragraph)
-                )
+                target_ref = ("", target.paragraph)
+                drop = Drop(occ.paragraph, CROSS_DUPLICATE, measure, similarity, target_ref)
+                drops[occ.article].append(drop)
                 report.cross_duplicates_dropped += 1
+    add_removals(edits, articles, drops)
     return out
 
 
@@ -128,7 +132,7 @@ def _best(
 
 def paragraph_cluster_records(
     found: Sequence[ParagraphCluster],
-    articles: Sequence[ArticleRecord],
+    digest: Digest,
     final_ids: Sequence[str],
     edits: dict[int, Edit],
     report: CrossdocReport,
@@ -137,7 +141,9 @@ def paragraph_cluster_records(
 
     def index_of(occ: Occurrence) -> int | None:
         if occ.article not in new_index:
-            new_index[occ.article] = kept_index(articles[occ.article], edits.get(occ.article))
+            new_index[occ.article] = kept_index(
+                digest.paragraphs[occ.article], edits.get(occ.article)
+            )
         return new_index[occ.article][occ.paragraph]
 
     records: list[ClusterRecord] = []
@@ -148,7 +154,7 @@ def paragraph_cluster_records(
             members.append(
                 {
                     "id": final_ids[occ.article],
-                    "source": articles[occ.article]["source"],
+                    "source": digest.sources[occ.article],
                     "paragraph": index_of(occ),
                     "similarity": None if link is None else link[1],
                     "measure": None if link is None else link[2],
@@ -171,7 +177,7 @@ def paragraph_cluster_records(
                             {
                                 "paragraph": mine,
                                 "article": final_ids[target.article],
-                                "source": articles[target.article]["source"],
+                                "source": digest.sources[target.article],
                                 "other_paragraph": target_index,
                                 "similarity": similarity,
                                 "measure": measure,
