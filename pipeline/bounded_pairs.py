@@ -38,6 +38,7 @@ from pipeline.candidates import (
 )
 from pipeline.fingerprint import ShingleTable, signatures, sorted_unique
 from pipeline.lsh import choose_bands
+from pipeline.union_find import UnionFind
 
 _BAND_BLOCK = 8
 """Bands sorted together: candidates are deduplicated per block, which bounds memory."""
@@ -299,29 +300,20 @@ def _verify(
     that failed. Pairs come back sorted like `find_pairs`'."""
     n = len(table)
     sizes = table.sizes
-    uf = list(range(n))
-
-    def find(x: int) -> int:
-        while uf[x] != x:
-            uf[x] = uf[uf[x]]
-            x = uf[x]
-        return x
-
+    uf = UnionFind(n)
     pairs: list[Pair] = []
     for r in range(fanout + 1):
         chosen = codes[rank == r]
         a, b = chosen // n, chosen % n
         if r and len(a):
-            root = _roots(uf)
+            root = _roots(uf.parent)
             apart = root[a] != root[b]
             a, b = a[apart], b[apart]
         if not len(a):
             continue
         found = judge_pairs(a, b, intersections(table, a, b, dense), sizes, settings)
         for p in found:
-            ra, rb = find(p.a), find(p.b)
-            if ra != rb:
-                uf[max(ra, rb)] = min(ra, rb)
+            uf.union(p.a, p.b)
         pairs.extend(found)
     pairs.sort(key=lambda p: (p.a, p.b))
     return pairs

@@ -48,13 +48,13 @@ from pipeline.crossdoc_model import (
     Edit,
     EditedArticles,
     add_removals,
-    components,
     final_id,
 )
 from pipeline.crossdoc_paragraphs import paragraph_cluster_records, paragraph_clusters
 from pipeline.fingerprint import ShingleTable, shingle_table, tokens
 from pipeline.index_store import IndexStore
 from pipeline.records import ArticleRecord, ClusterRecord, QuarantineRecord
+from pipeline.union_find import components
 
 __all__ = [
     "BOILERPLATE",

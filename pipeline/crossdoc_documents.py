@@ -14,7 +14,7 @@ from typing import Any
 
 from pipeline.candidates import Pair, band_keys
 from pipeline.config import CrossdocConfig
-from pipeline.crossdoc_model import CrossdocReport, Digest, Edit, components
+from pipeline.crossdoc_model import CrossdocReport, Digest, Edit
 from pipeline.fingerprint import (
     HASH_VERSION,
     Shingles,
@@ -26,6 +26,7 @@ from pipeline.fingerprint import (
 from pipeline.index_store import Entry, IndexStore, estimate_jaccard
 from pipeline.lsh import choose_bands
 from pipeline.records import ArticleRecord, ClusterMemberRecord, ClusterRecord
+from pipeline.union_find import components
 
 
 def index_settings(config: CrossdocConfig) -> str:

@@ -60,35 +60,6 @@ class Edit:
     similarity: float | None = None
 
 
-class _Union:
-    def __init__(self) -> None:
-        self.parent: list[int] = []
-
-    def add(self) -> int:
-        self.parent.append(len(self.parent))
-        return len(self.parent) - 1
-
-    def find(self, x: int) -> int:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def components(n: int, edges: Sequence[tuple[int, int]]) -> list[int]:
-    uf = _Union()
-    for _ in range(n):
-        uf.add()
-    for a, b in edges:
-        uf.union(a, b)
-    return [uf.find(i) for i in range(n)]
-
-
 def final_id(record: ArticleRecord, edit: Edit) -> str:
     return article_id(
         "\n\n".join(p["text"] for i, p in enumerate(record["paragraphs"]) if i not in edit.removed)

@@ -23,10 +23,10 @@ from pipeline.crossdoc_model import (
     Drop,
     Edit,
     add_removals,
-    components,
     kept_index,
 )
 from pipeline.records import ArticleRecord, ClusterMemberRecord, ClusterRecord
+from pipeline.union_find import components
 
 
 @dataclass(slots=True)
