@@ -107,10 +107,11 @@ def decode_bytes(data: bytes) -> DecodedText:
             raise BinaryContentError("binary content: nothing but NUL bytes")
     declared = _declared(data)
     if declared is not None and declared != "utf-8":
-        if _multibyte_utf8(data):
+        resaved = None if data.isascii() else _strict_utf8(data)
+        if resaved is not None:
             # Re-saved as UTF-8 with the old declaration left in: valid UTF-8 with
             # multi-byte sequences is all but impossible by accident in a legacy charset.
-            return DecodedText(_clean(data.decode("utf-8")), "utf-8")
+            return DecodedText(_clean(resaved), "utf-8")
         return DecodedText(_clean(data.decode(declared, errors="replace")), declared)
     try:
         return DecodedText(_clean(data.decode("utf-8")), "utf-8")
@@ -159,14 +160,11 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _multibyte_utf8(data: bytes) -> bool:
-    if data.isascii():
-        return False
+def _strict_utf8(data: bytes) -> str | None:
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def _declared(data: bytes) -> str | None:
