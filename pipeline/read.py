@@ -18,8 +18,7 @@ from pathlib import Path
 from pipeline.config import ReadConfig
 from pipeline.model import Quarantine, RawDocument
 from pipeline.read_archive import archive_kind, iter_archive
-
-GZIP_MAGIC = b"\x1f\x8b"
+from pipeline.sniff import GZIP_MAGIC
 
 
 class InputError(ValueError):

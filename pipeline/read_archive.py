@@ -18,6 +18,7 @@ from pipeline.config import ReadConfig
 from pipeline.model import Quarantine, RawDocument
 from pipeline.read_jsonl import BODY_FIELDS, iter_jsonl
 from pipeline.read_warc import WARC_MAGIC, iter_warc
+from pipeline.sniff import GZIP_MAGIC
 
 HEAD_BYTES = 65536
 _BODY_KEY = re.compile(rb'"(?:%s)"\s*:' % b"|".join(k.encode() for k in BODY_FIELDS))
@@ -35,7 +36,7 @@ def archive_kind(path: Path) -> ArchiveKind | None:
             head = fh.read(HEAD_BYTES)
     except OSError:
         return None  # the page reader reports it
-    if head[:2] == b"\x1f\x8b":
+    if head[:2] == GZIP_MAGIC:
         try:
             head = zlib.decompressobj(wbits=31).decompress(head, HEAD_BYTES)
         except zlib.error:

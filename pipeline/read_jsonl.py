@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pipeline.config import ReadConfig
 from pipeline.model import Quarantine, RawDocument
+from pipeline.sniff import GZIP_MAGIC
 
 BODY_FIELDS = ("html", "text")
 
@@ -71,7 +72,7 @@ def line_document(source: str, line: bytes) -> RawDocument | Quarantine:
 
 def _open(path: Path) -> io.BufferedIOBase:
     with open(path, "rb") as probe:
-        gz = probe.read(2) == b"\x1f\x8b"
+        gz = probe.read(2) == GZIP_MAGIC
     if gz:
         return gzip.GzipFile(path, "rb")
     return open(path, "rb")

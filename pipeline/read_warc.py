@@ -29,9 +29,10 @@ from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from pipeline.config import ReadConfig
 from pipeline.model import Quarantine, RawDocument
+from pipeline.sniff import GZIP_MAGIC
 
 WARC_MAGIC = b"WARC/1."
-GZIP_MEMBER = b"\x1f\x8b\x08"
+GZIP_MEMBER = GZIP_MAGIC + b"\x08"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _DOCUMENT_TYPES = WarcRecordType.response | WarcRecordType.resource
 _SCAN_CHUNK = 1 << 20
@@ -46,7 +47,7 @@ def iter_warc(source: str, path: Path, config: ReadConfig) -> Iterator[RawDocume
         yield Quarantine(source, f"cannot read: {exc.strerror}", "read")
         return
     with fh:
-        gz = fh.read(2) == GZIP_MEMBER[:2]
+        gz = fh.read(2) == GZIP_MAGIC
         start = 0
         while True:
             fh.seek(start)

@@ -16,6 +16,9 @@ import re
 
 from pipeline.model import Format
 
+GZIP_MAGIC = b"\x1f\x8b"
+"""The first two bytes of every gzip member (RFC 1952)."""
+
 _DOC_TAG = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 _BLOCK_TAG = re.compile(
     r"</?(?:p|div|span|article|section|main|nav|header|footer|table|tr|td|ul|ol|li|h[1-6]|"
