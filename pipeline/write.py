@@ -123,21 +123,28 @@ class _AtomicFile:
                 self.tmp.unlink()
 
 
-def write_markdown(out: Path, records: Iterable[ArticleRecord]) -> int:
-    """One `articles/<id>.md` per article; files of earlier runs not made now are removed."""
-    folder = out / MARKDOWN_DIR
-    made: set[str] = set()
-    for record in records:
+class MarkdownFiles:
+    """One `articles/<id>.md` per article, written as the records stream past (the same
+    pass that writes `articles.jsonl`: the records may be spooled on disk, and each pass
+    parses them all again); `finish` removes files of earlier runs not made now."""
+
+    def __init__(self, out: Path) -> None:
+        self.folder = out / MARKDOWN_DIR
+        self.made: set[str] = set()
+
+    def add(self, record: ArticleRecord) -> ArticleRecord:
         name = f"{record['id']}.md"
-        if name in made:
-            continue
-        write_atomic(folder / name, article_markdown(record))
-        made.add(name)
-    if folder.is_dir():
-        for stale in folder.glob("*.md"):
-            if stale.name not in made:
-                stale.unlink()
-    return len(made)
+        if name not in self.made:
+            write_atomic(self.folder / name, article_markdown(record))
+            self.made.add(name)
+        return record
+
+    def finish(self) -> int:
+        if self.folder.is_dir():
+            for stale in self.folder.glob("*.md"):
+                if stale.name not in self.made:
+                    stale.unlink()
+        return len(self.made)
 
 
 def write_outputs(
@@ -157,12 +164,15 @@ def write_outputs(
     # An earlier run's manifest must not vouch for a mix of its files and ours if this
     # run is killed half-way through writing.
     (out / MANIFEST).unlink(missing_ok=True)
-    write_jsonl(out / ARTICLES, articles)
+    if markdown:
+        files = MarkdownFiles(out)
+        write_jsonl(out / ARTICLES, (files.add(record) for record in articles))
+        files.finish()
+    else:
+        write_jsonl(out / ARTICLES, articles)
     write_jsonl(out / QUARANTINE, quarantined)
     clusters = list(clusters)
     write_jsonl(out / CLUSTERS, clusters)
-    if markdown:
-        write_markdown(out, articles)
     with atomic_path(out / PARQUET) as tmp:
         write_parquet(tmp, out / ARTICLES)
     report = report or ReportConfig()
