@@ -165,18 +165,15 @@ def apply_crossdoc(
     report.paragraphs_too_short = sum(
         len(rep_occs[r]) for r in np.flatnonzero(rep_sizes < config.min_shingles)
     )
-    rep_pairs = _pairs_among(
-        rep_table.take(eligible), eligible, paragraph_settings(config), config, caps, cuts
+    rep_pairs = _renamed(
+        _pairs_among(rep_table.take(eligible), paragraph_settings(config), config, caps, cuts),
+        eligible,
     )
 
     # 3. site boilerplate, pages told apart by a first document clustering
     doc_settings = document_settings(config)
-    first_copies = _Copies.of(occ_rep)
-    first = bounded_pairs(
-        _unions(rep_table, first_copies.lists), doc_settings, config.max_fanout
-    ).matches
-    page_of = first_copies.components([(p.a, p.b) for p in first.pairs])
-    del first_copies, first
+    first = _DocumentSearch.of(rep_table, _Copies.of(occ_rep), doc_settings, config)
+    page_of = first.copies.components([(first.alive[p.a], first.alive[p.b]) for p in first.pairs])
     near = [
         (p.a, p.b)
         for p in rep_pairs
@@ -203,15 +200,23 @@ def apply_crossdoc(
 
     # 4. document clusters on the text without boilerplate; identical documents (same
     # kept paragraphs) are searched once, through their first copy
-    copies = _Copies.of(_kept(occ_rep[a], edits[a].removed if a in edits else {}) for a in range(n))
-    doc_table = _unions(rep_table, copies.lists)
+    # (without boilerplate the documents are those of step 3: its search is reused)
+    if template:
+        del first
+        kept_reps = (
+            _kept(occ_rep[a], edits[a].removed) if a in edits else occ_rep[a] for a in range(n)
+        )
+        search = _DocumentSearch.of(rep_table, _Copies.of(kept_reps), doc_settings, config)
+    else:
+        search = first
+        del first
     del rep_table
-    group_sizes = doc_table.sizes
-    doc_sizes = group_sizes[np.asarray(copies.group_of, dtype=np.int64)]
-    alive_groups = [int(g) for g in np.flatnonzero(group_sizes)]
-    doc_table = doc_table.take(alive_groups)
+    caps.merge(search.caps)
+    cuts.merge(search.cuts)
+    copies, doc_table, alive_groups = search.copies, search.table, search.alive
+    doc_sizes = search.sizes[np.asarray(copies.group_of, dtype=np.int64)]
     first_doc = [copies.first[g] for g in alive_groups]
-    doc_pairs = _pairs_among(doc_table, first_doc, doc_settings, config, caps, cuts)
+    doc_pairs = _renamed(search.pairs, first_doc)
     copy_of = {a: copies.first[g] for a, g in enumerate(copies.group_of) if copies.first[g] != a}
     report.identical_documents = sum(1 for a in copy_of if doc_sizes[a])
     cluster_of = components(
@@ -220,7 +225,7 @@ def apply_crossdoc(
     doc_signing = Signing.of(
         doc_table, alive_groups, copies.group_of, over_cap, config, index is not None
     )
-    del doc_table
+    del doc_table, search  # the run's largest arrays
 
     # 5. paragraph clusters across document clusters
     shared = paragraph_clusters(
@@ -303,28 +308,51 @@ def apply_crossdoc(
 
 
 def _pairs_among(
-    table: ShingleTable,
-    ids: Sequence[int],
-    settings: MatchSettings,
-    config: CrossdocConfig,
-    caps: Caps,
-    cuts: Fanout,
+    table: ShingleTable, settings: MatchSettings, config: CrossdocConfig, caps: Caps, cuts: Fanout
 ) -> list[Pair]:
-    """Verified pairs between the rows of `table`, named by `ids` (row i is `ids[i]`); what
-    the caps and the fan-out limit cut is added to `caps` and `cuts`."""
+    """Verified pairs between the rows of `table`; what the caps and the fan-out limit
+    cut is added to `caps` and `cuts`."""
     bounded = bounded_pairs(table, settings, config.max_fanout)
     caps.merge(bounded.matches.caps)
     cuts.merge(bounded.fanout)
+    return bounded.matches.pairs
+
+
+def _renamed(pairs: Sequence[Pair], ids: Sequence[int]) -> list[Pair]:
+    """`pairs` between rows, named by `ids` (row i is `ids[i]`)."""
     return [
-        Pair(
-            ids[p.a],
-            ids[p.b],
-            p.similarity,
-            p.measure,
-            None if p.inner is None else ids[p.inner],
-        )
-        for p in bounded.matches.pairs
+        Pair(ids[p.a], ids[p.b], p.similarity, p.measure, None if p.inner is None else ids[p.inner])
+        for p in pairs
     ]
+
+
+@dataclass(slots=True)
+class _DocumentSearch:
+    """Document pairs among the groups of identical documents that have any shingles."""
+
+    copies: _Copies
+    sizes: np.ndarray
+    """Shingles of every group (0 for a group with no text left)."""
+    alive: list[int]
+    """The groups with shingles: row i of `table` is group `alive[i]`."""
+    table: ShingleTable
+    pairs: list[Pair]
+    """Between rows of `table`."""
+    caps: Caps
+    cuts: Fanout
+
+    @staticmethod
+    def of(
+        rep_table: ShingleTable, copies: _Copies, settings: MatchSettings, config: CrossdocConfig
+    ) -> _DocumentSearch:
+        union = _unions(rep_table, copies.lists)
+        sizes = union.sizes
+        alive = [int(g) for g in np.flatnonzero(sizes)]
+        table = union.take(alive)
+        del union
+        caps, cuts = Caps(), Fanout()
+        pairs = _pairs_among(table, settings, config, caps, cuts)
+        return _DocumentSearch(copies, sizes, alive, table, pairs, caps, cuts)
 
 
 @dataclass(slots=True)
