@@ -102,12 +102,17 @@ class RedisIndex:
             pipe = self.db.pipeline(transaction=False)
             refused = 0
             at = 0
+            # sizes as read, then kept up to date here (as the SQLite store does): entries
+            # of one batch share buckets, and each must see the ones added before it
+            grown: dict[str, int] = {}
+            added: set[str] = set()
             for entry in entries:
                 exists = replies[at]
                 sizes = replies[at + 1 : at + 1 + len(entry.bands)]
                 at += 1 + len(entry.bands)
-                if exists:
+                if exists or entry.key in added:
                     continue
+                added.add(entry.key)
                 pipe.hset(
                     PREFIX + "d:" + entry.key,
                     mapping={
@@ -116,11 +121,14 @@ class RedisIndex:
                         "bands": pack_bands(entry.bands),
                     },
                 )
-                for band, (value, size) in enumerate(zip(entry.bands, sizes, strict=True)):
+                for band, (value, read) in enumerate(zip(entry.bands, sizes, strict=True)):
+                    bucket = f"{PREFIX}b:{band}:{value}"
+                    size = grown.setdefault(bucket, read)
                     if size >= self.max_bucket:
                         refused += 1
                     else:
-                        pipe.sadd(f"{PREFIX}b:{band}:{value}", entry.key)
+                        pipe.sadd(bucket, entry.key)
+                        grown[bucket] = size + 1
             pipe.execute()
         except redis.RedisError as exc:
             raise self._guard(exc) from exc

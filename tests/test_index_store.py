@@ -136,6 +136,20 @@ def test_bad_index_spec(tmp_path: Path, spec: str, error: str) -> None:
         open_index(spec, tmp_path, 10)
 
 
+def test_one_batch_cannot_overfill_a_bucket(tmp_path: Path, backend: str) -> None:
+    """Both stores count what the batch itself added to a bucket, and a key once."""
+    from pipeline.index_store import Entry
+
+    index = open_index(backend, tmp_path, 2)
+    assert index is not None
+    try:
+        entries = [Entry(f"k{i}", 1, f"k{i}", (7, 8)) for i in (0, 1, 2, 1)]
+        assert index.add(entries) == 2  # k2 finds both its buckets full
+        assert index.query([(7, 8)]) == [{"k0", "k1"}]
+    finally:
+        index.close()
+
+
 def test_bucket_cap_refuses_and_reports(tmp_path: Path) -> None:
     records = [
         make(["Same words in every one of these short test articles here."], f"{i}.txt")
