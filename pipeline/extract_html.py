@@ -100,6 +100,12 @@ def _depth_exceeds(tree: html.HtmlElement, limit: int) -> bool:
 _INLINE = frozenset({"hi", "ref", "del", "lb", "span", "b", "i", "em", "strong", "a"})
 
 
+def _gap(tag: object) -> str:
+    """What joins an element to its neighbours: nothing for inline elements (a word can
+    span two `<hi>`s), a space for blocks and line breaks."""
+    return "" if tag in _INLINE and tag != "lb" else " "
+
+
 class _Pieces:
     """Text of one paragraph being gathered, with how much of it sits inside links."""
 
@@ -114,12 +120,10 @@ class _Pieces:
                 self.linked += _visible(text)
 
     def add_element(self, element: etree._Element, in_link: bool = False) -> None:
-        # Inline children join without a space (a word can span two <hi>s); blocks and
-        # line breaks are a space.
         in_link = in_link or element.tag == "ref"
         self.add(element.text, in_link)
         for child in element:
-            gap = "" if child.tag in _INLINE and child.tag != "lb" else " "
+            gap = _gap(child.tag)
             self.parts.append(gap)
             self.add_element(child, in_link)
             self.parts.append(gap)
@@ -152,7 +156,7 @@ def _paragraphs(body: etree._Element) -> list[Paragraph]:
     for element in body:
         tag = str(element.tag)
         if tag in _INLINE:
-            loose.parts.append(" " if tag == "lb" else "")
+            loose.parts.append(_gap(tag))
             loose.add_element(element)
             loose.add(element.tail, False)
             continue
@@ -197,7 +201,7 @@ def _list_items(element: etree._Element, emit: Callable[[_Pieces, ParagraphKind]
             if child.tag == "list":
                 nested.append(child)
             else:
-                pieces.parts.append("" if child.tag in _INLINE and child.tag != "lb" else " ")
+                pieces.parts.append(_gap(child.tag))
                 pieces.add_element(child)
             pieces.add(child.tail, False)
         emit(pieces, ParagraphKind.LIST_ITEM)
