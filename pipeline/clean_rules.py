@@ -25,6 +25,9 @@ def _rules(reason: str, **patterns: str) -> tuple[Rule, ...]:
     )
 
 
+_SEE_ALSO_ABROAD = "leggi anche|lesen sie auch|lire aussi|leia também|veja também|читайте также"
+"""'See also' in Italian, German, French, Portuguese and Russian: a teaser's lead-in."""
+
 # A paragraph matching one of these ends the story: it and everything after it go.
 END_MARKERS: tuple[Rule, ...] = _rules(
     "end-of-article",
@@ -161,11 +164,11 @@ RULES: tuple[Rule, ...] = (
         # to another story set inside this one.
         see_also=r"^[(\[]?(related( \w+)?|read (more|also|next)|see (more|also)|also read|more"
         r"|more (stories|news|coverage)|must read|don'?t miss|recommended|watch|listen"
-        r"|leggi anche( su)?|lesen sie auch|lire aussi|à lire aussi|leia também|veja também"
-        r"|lea también|ver también|читайте также)\s*[:|»>]\s*\S.{0,300}$",
+        rf"|{_SEE_ALSO_ABROAD}|leggi anche su|à lire aussi|lea también|ver también)"
+        r"\s*[:|»>]\s*\S.{0,300}$",
         also_on=r"^also (on|at|in) [\w-]+(\.[\w-]+)+\b.{0,200}$",
         see_also_bare=r"^(don'?t miss|must read|read more|see more|more|related( \w+)?"
-        r"|leggi anche|lesen sie auch|lire aussi|leia também|veja também|читайте также)\W*$",
+        rf"|{_SEE_ALSO_ABROAD})\W*$",
         truncated_excerpt=r"\[(…|\.\.\.)\]\W*$",
         byline_excerpt=r"^by [A-Z][\w.'’-]+( [\w.'’-]+){0,12} .{0,400}(\.\.\.\.?|…)$",
     ),
