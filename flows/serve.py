@@ -13,7 +13,7 @@ from pathlib import Path
 
 from prefect.schedules import Cron
 
-from flows.clean_articles import DEFAULT_CHUNK_SIZE, clean_articles
+from flows.clean_articles import clean_articles
 from flows.runners import RUNNER_KINDS
 
 DEPLOYMENT_NAME = "newsclean-scheduled"
@@ -30,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timezone", default="UTC", help="time zone of the cron schedule")
     parser.add_argument("--name", default=DEPLOYMENT_NAME, help="deployment name")
     parser.add_argument("--config", metavar="FILE.toml")
-    parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE, metavar="N")
+    parser.add_argument(
+        "--chunk-size", type=int, metavar="N", help="documents per task (default: by runner)"
+    )
     parser.add_argument("--task-runner", choices=RUNNER_KINDS, default="threads")
     parser.add_argument("--dask-address", metavar="ADDR")
     return parser

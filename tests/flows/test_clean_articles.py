@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
@@ -17,7 +21,7 @@ from prefect.client.schemas.filters import (
 )
 from prefect.client.schemas.objects import State
 
-import flows.clean_articles as flow_module
+import flows.clean_articles.flow as flow_module
 from flows.clean_articles import PARTIAL_STATE, clean_articles, main
 from pipeline.config import PipelineConfig
 from pipeline.model import RawDocument
@@ -25,7 +29,7 @@ from pipeline.process import process_document
 from pipeline.run import run
 from pipeline.write import ARTICLES, MANIFEST, QUARANTINE, REPORT
 
-from ..conftest import SEEDS
+from ..conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -192,6 +196,27 @@ def test_a_failed_write_is_retried_without_counting_twice(
     assert output_files(tmp_path / "out") == output_files(expected)
 
 
+def test_without_a_chunk_size_the_runner_default_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = seed_inputs(tmp_path)  # 6 inputs
+    monkeypatch.setitem(flow_module.CHUNK_SIZES, "threads", 4)
+    state = run_flow(inputs, tmp_path / "out")
+    assert state.result()["batches"] == 2
+
+
+@pytest.mark.parametrize(
+    "runner, size", [("threads", 200), ("processes", 200), ("dask", 50)], ids=str
+)
+def test_default_chunk_sizes(runner: str, size: int) -> None:
+    assert flow_module.default_chunk_size(runner) == size
+
+
+def test_default_chunk_size_of_an_unknown_runner_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown task_runner 'ray'"):
+        flow_module.default_chunk_size("ray")
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
@@ -219,3 +244,28 @@ def test_parallel_runners_write_the_same_files(tmp_path: Path, runner: str) -> N
     state = run_flow(inputs, got, chunk_size=2, task_runner=runner)
     assert state.is_completed(), state.message
     assert output_files(got) == output_files(expected)
+
+
+@pytest.mark.slow
+def test_process_workers_do_not_import_prefect(tmp_path: Path) -> None:
+    """Pool workers re-import the parent's main module unless it is a package's
+    `__main__`: Prefect must be imported once, by the flow's own process."""
+    from prefect.settings import PREFECT_API_URL
+
+    env = os.environ | {
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PYTHONPROFILEIMPORTTIME": "1",
+    }
+    argv = ["--out", str(tmp_path / "out"), "--task-runner", "processes", "--chunk-size", "2"]
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.clean_articles", str(SEEDS), *argv],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "5 articles" in done.stderr
+    imports = re.findall(r"^import time:.*\|\s*prefect$", done.stderr, flags=re.MULTILINE)
+    assert len(imports) == 1
