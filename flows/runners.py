@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Literal
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from pipeline.parallel import forkserver_context
+from pipeline.parallel import process_batch
+from pipeline.pool import RenewingPool
 
 RunnerKind = Literal["threads", "processes", "dask"]
 RUNNER_KINDS: tuple[str, ...] = ("threads", "processes", "dask")
@@ -80,15 +80,16 @@ def api_url_for_workers(api_url: str) -> Iterator[None]:
 
 
 @contextmanager
-def compute_pool(kind: str, workers: int | None = None) -> Iterator[Executor | None]:
+def compute_pool(kind: str, workers: int | None = None) -> Iterator[RenewingPool | None]:
     """With `processes`, the pool the batch tasks run the stages in; else None (in-task).
 
-    forkserver: workers fork from a server that imported the pipeline once (not from the
-    flow process, which holds Prefect's threads), so they start in milliseconds.
+    The CLI's pool: forkserver workers (forked from a server that imported the pipeline
+    once, not from the flow process, which holds Prefect's threads), shared by the
+    concurrent batch tasks, and renewed when a worker dies, so that a page that crashes
+    its worker costs that page and not every batch after it.
     """
     if kind != "processes":
         yield None
         return
-    context = forkserver_context()
-    with ProcessPoolExecutor(workers or os.cpu_count() or 1, mp_context=context) as pool:
+    with RenewingPool(workers or os.cpu_count() or 1, process_batch) as pool:
         yield pool

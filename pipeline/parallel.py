@@ -6,29 +6,29 @@ are queued at any time, and results are yielded in submission order, so the outp
 same as a single-process run and memory does not grow with the corpus. (`Pool.imap` would
 keep the order but its feeder thread drains the whole input into the queue.)
 
-A worker that dies (a crash in a C extension, the OOM killer) breaks the whole pool: the
-pool is restarted, the other queued batches are resubmitted, and the batch that was
-running is retried one document at a time, so only the document that kills a worker is
-quarantined.
+A worker that dies (a crash in a C extension, the OOM killer) costs only its document:
+see `pipeline.pool`.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.context
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 
 from pipeline.config import ParallelConfig, PipelineConfig
-from pipeline.model import Article, Quarantine, RawDocument
+from pipeline.pool import BatchFn, Item, Outcome, RenewingPool, Ticket, forkserver_context
 
-Item = RawDocument | Quarantine
-Outcome = Article | Quarantine
-BatchFn = Callable[[list[Item], PipelineConfig], list[Outcome]]
+__all__ = [
+    "batches",
+    "default_workers",
+    "forkserver_context",
+    "process_batch",
+    "process_stream",
+    "resolve_workers",
+    "start_workers_early",
+]
 
 
 def default_workers() -> int:
@@ -48,19 +48,6 @@ def process_batch(batch: list[Item], config: PipelineConfig) -> list[Outcome]:
     from pipeline.process import process_all  # imported by the forkserver (`_PRELOAD`)
 
     return list(process_all(batch, config))
-
-
-_PRELOAD = ["pipeline.process"]
-"""What the forkserver imports once, so that forked workers start ready."""
-
-
-def forkserver_context() -> multiprocessing.context.ForkServerContext:
-    # forkserver: workers are forked from a clean server that has imported the
-    # pipeline once, not from this process (which may hold threads: progress bars,
-    # Prefect), and start in milliseconds instead of re-importing like spawn.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
-    return context
 
 
 def start_workers_early(config: ParallelConfig) -> None:
@@ -93,80 +80,18 @@ def process_stream(
         for batch in batches(iterator, config.parallel.batch_size):
             yield from batch_fn(batch, config)
         return
-    with _Pool(workers, batch_fn) as pool:
-        yield from pool.map_ordered(chain(head, iterator), config)
+    with RenewingPool(workers, batch_fn) as pool:
+        limit = workers * config.parallel.batches_in_flight
+        pending: deque[Ticket] = deque()
+        for batch in batches(chain(head, iterator), config.parallel.batch_size):
+            pending.append(pool.submit(batch, config))
+            if len(pending) >= limit:
+                yield from pool.result(pending.popleft(), config)
+        while pending:
+            yield from pool.result(pending.popleft(), config)
 
 
 def batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-class _Pool:
-    """A process pool that is rebuilt when a worker dies."""
-
-    def __init__(self, workers: int, batch_fn: BatchFn) -> None:
-        self.workers = workers
-        self.batch_fn = batch_fn
-        self.context = forkserver_context()
-        self.executor = self._start()
-
-    def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=self.context)
-
-    def __enter__(self) -> _Pool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
-
-    def _restart(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        self.executor = self._start()
-
-    def map_ordered(self, items: Iterable[Item], config: PipelineConfig) -> Iterator[Outcome]:
-        limit = self.workers * config.parallel.batches_in_flight
-        pending: deque[tuple[list[Item], Future[list[Outcome]]]] = deque()
-        for batch in batches(items, config.parallel.batch_size):
-            pending.append((batch, self._submit(batch, config)))
-            if len(pending) >= limit:
-                yield from self._settle(pending, config)
-        while pending:
-            yield from self._settle(pending, config)
-
-    def _submit(self, batch: list[Item], config: PipelineConfig) -> Future[list[Outcome]]:
-        try:
-            return self.executor.submit(self.batch_fn, batch, config)
-        except BrokenProcessPool:
-            self._restart()
-            return self.executor.submit(self.batch_fn, batch, config)
-
-    def _settle(
-        self, pending: deque[tuple[list[Item], Future[list[Outcome]]]], config: PipelineConfig
-    ) -> list[Outcome]:
-        batch, future = pending.popleft()
-        try:
-            return future.result()
-        except BrokenProcessPool:
-            self._restart()
-            for i, (other, _) in enumerate(pending):
-                pending[i] = (other, self._submit(other, config))
-            return [self._one_by_one(item, config) for item in batch]
-        except Exception as exc:  # e.g. a result that cannot be pickled back
-            reason = f"worker failed: {type(exc).__name__}: {exc}"
-            return [
-                item if isinstance(item, Quarantine) else Quarantine(item.source, reason, "extract")
-                for item in batch
-            ]
-
-    def _one_by_one(self, item: Item, config: PipelineConfig) -> Outcome:
-        if isinstance(item, Quarantine):
-            return item
-        try:
-            return self._submit([item], config).result()[0]
-        except BrokenProcessPool:
-            self._restart()
-            return Quarantine(
-                item.source, "the worker process died while processing this document", "extract"
-            )

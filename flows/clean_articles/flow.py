@@ -17,7 +17,6 @@ import os
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -39,6 +38,7 @@ from pipeline import parallel
 from pipeline.config import PipelineConfig, ReadConfig
 from pipeline.lock import output_lock
 from pipeline.model import Article, Quarantine, RawDocument
+from pipeline.pool import RenewingPool
 from pipeline.read import InputFile, expand_inputs, iter_documents
 from pipeline.records import ArticleRecord, QuarantineRecord
 from pipeline.run import RunSummary, complete_run, finish_run
@@ -96,18 +96,15 @@ def process_batch(
     config: PipelineConfig,
     content_key: str,
     config_key: str,
-    pool: Executor | None = None,
+    pool: RenewingPool | None = None,
 ) -> list[Outcome]:
     """Every pure stage over one batch, in order (keys only feed the cache policy), here
     or in `pool` (the `processes` runner's workers)."""
     if pool is None:
         outcomes = parallel.process_batch(docs, config)
     else:  # in slices, so every worker has a share of the batch and none sits idle
-        slices = [
-            pool.submit(parallel.process_batch, part, config)
-            for part in chunks(docs, config.parallel.batch_size)
-        ]
-        outcomes = [outcome for part in slices for outcome in part.result()]
+        slices = [pool.submit(part, config) for part in chunks(docs, config.parallel.batch_size)]
+        outcomes = [outcome for part in slices for outcome in pool.result(part, config)]
     articles = sum(isinstance(o, Article) for o in outcomes)
     get_run_logger().info("batch of %d documents: %d articles", len(docs), articles)
     return outcomes
@@ -230,7 +227,7 @@ def _process(
     chunk_size: int,
     runner: TaskRunner[Any],
     tally: BatchTally,
-    pool: Executor | None = None,
+    pool: RenewingPool | None = None,
 ) -> Iterator[Outcome]:
     """Read batches on the flow's threads, process them on `runner`; yields the outcomes
     in input order as batches settle, counting batches, failed ones and cached ones.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
@@ -269,3 +271,31 @@ def test_process_workers_do_not_import_prefect(tmp_path: Path) -> None:
     assert "5 articles" in done.stderr
     imports = re.findall(r"^import time:.*\|\s*prefect$", done.stderr, flags=re.MULTILINE)
     assert len(imports) == 1
+
+
+@pytest.mark.slow
+def test_a_page_that_kills_its_worker_costs_only_that_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contextlib import contextmanager
+
+    from pipeline.pool import DIED, RenewingPool
+    from tests.test_pool import KILLER, dying_on_killer
+
+    @contextmanager
+    def pool_with_killer(kind: str, workers: int | None = None) -> Iterator[RenewingPool]:
+        with RenewingPool(2, dying_on_killer) as pool:
+            yield pool
+
+    monkeypatch.setattr(flow_module, "compute_pool", pool_with_killer)
+    inputs = seed_inputs(tmp_path)
+    (inputs / "b_killer.html").write_bytes(KILLER + b"<html><body><p>Boom</p></body></html>")
+    out = tmp_path / "out"
+    state = run_flow(inputs, out, chunk_size=3, task_runner="processes")
+
+    assert state.is_completed() and state.name == "Completed"
+    counts = state.result()
+    assert counts["articles"] == 5 and counts["failed_batches"] == 0
+    quarantined = [json.loads(line) for line in (out / QUARANTINE).read_text().splitlines()]
+    assert {(Path(q["source"]).name, q["reason"]) for q in quarantined} >= {("b_killer.html", DIED)}
+    assert not any("batch failed" in q["reason"] for q in quarantined)
