@@ -2,11 +2,11 @@
 
 A worker that dies (a crash in a C extension on one page, the OOM killer) breaks the
 executor and every future in flight, whoever submitted them. The holder of a broken
-batch renews the pool, once per break however many threads see it, and then either
-submits the batch again (when another caller saw the break first) or, when it saw the
-break first, runs it one document at a time, so that only a document that kills a worker
-again is quarantined. The CLI's ordered stream and the Prefect flow's concurrent
-batch tasks share this one implementation.
+batch renews the pool, once per break however many threads see it. The first to see
+the break runs its batch one document at a time in a private one-process pool, where a
+break can only be that document's doing: it alone is quarantined. The others send their
+batches again whole, once; a batch that breaks a second time is isolated as well. The
+CLI's ordered stream and the Prefect flow's concurrent batch tasks share this pool.
 """
 
 from __future__ import annotations
@@ -27,11 +27,6 @@ Outcome = Article | Quarantine
 BatchFn = Callable[[list[Item], PipelineConfig], list[Outcome]]
 
 DIED = "the worker process died while processing this document"
-ALONE_ATTEMPTS = 2
-"""Tries for a document run alone after a break. Other batches may be in flight beside
-it, and a break they cause fails it too; a document that breaks the pool twice running
-alone is the cause."""
-
 _PRELOAD = ["pipeline.process"]
 """What the forkserver imports once, so that forked workers start ready."""
 
@@ -47,11 +42,13 @@ def forkserver_context() -> multiprocessing.context.ForkServerContext:
 
 @dataclass(frozen=True, slots=True)
 class Ticket:
-    """A submitted batch: its items, its future, and the pool generation it went to."""
+    """A submitted batch: its items, its future, the pool generation it went to, and
+    how many times it was sent."""
 
     batch: list[Item]
     future: Future[list[Outcome]]
     generation: int
+    attempt: int
 
 
 class RenewingPool:
@@ -79,13 +76,16 @@ class RenewingPool:
             self._executor.shutdown(wait=True, cancel_futures=True)
 
     def submit(self, batch: list[Item], config: PipelineConfig) -> Ticket:
+        return self._submit(batch, config, 1)
+
+    def _submit(self, batch: list[Item], config: PipelineConfig, attempt: int) -> Ticket:
         with self._lock:
             try:
                 future = self._executor.submit(self._batch_fn, batch, config)
             except BrokenProcessPool:  # broken since the last renewal: nobody saw it yet
                 self._renew_locked()
                 future = self._executor.submit(self._batch_fn, batch, config)
-            return Ticket(batch, future, self._generation)
+            return Ticket(batch, future, self._generation, attempt)
 
     def result(self, ticket: Ticket, config: PipelineConfig) -> list[Outcome]:
         """The batch's outcomes, one per item in order; never raises for a dead worker."""
@@ -93,25 +93,35 @@ class RenewingPool:
             try:
                 return ticket.future.result()
             except BrokenProcessPool:
-                if self._renew(ticket.generation):
-                    return [self._alone(item, config) for item in ticket.batch]
-                # caught in a break another caller saw first: sent again whole
-                ticket = self.submit(ticket.batch, config)
+                if self._renew(ticket.generation) or ticket.attempt > 1:
+                    return self._isolated(ticket.batch, config)
+                # caught in a break another caller saw first: sent again whole, once
+                ticket = self._submit(ticket.batch, config, ticket.attempt + 1)
             except Exception as exc:  # e.g. a result that cannot be pickled back
                 return _quarantined(ticket.batch, f"worker failed: {type(exc).__name__}: {exc}")
 
-    def _alone(self, item: Item, config: PipelineConfig) -> Outcome:
-        if isinstance(item, Quarantine):
-            return item
-        for _ in range(ALONE_ATTEMPTS):
-            ticket = self.submit([item], config)
-            try:
-                return ticket.future.result()[0]
-            except BrokenProcessPool:
-                self._renew(ticket.generation)
-            except Exception as exc:
-                return _quarantined([item], f"worker failed: {type(exc).__name__}: {exc}")[0]
-        return Quarantine(item.source, DIED, "extract")
+    def _isolated(self, batch: list[Item], config: PipelineConfig) -> list[Outcome]:
+        """Each document alone in a private one-process pool, where a break has a single
+        possible cause: that document (the shared pool may be breaking meanwhile)."""
+        executor = ProcessPoolExecutor(1, mp_context=self._context)
+        outcomes: list[Outcome] = []
+        try:
+            for item in batch:
+                if isinstance(item, Quarantine):
+                    outcomes.append(item)
+                    continue
+                try:
+                    outcomes.append(executor.submit(self._batch_fn, [item], config).result()[0])
+                except BrokenProcessPool:
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    executor = ProcessPoolExecutor(1, mp_context=self._context)
+                    outcomes.append(Quarantine(item.source, DIED, "extract"))
+                except Exception as exc:
+                    reason = f"worker failed: {type(exc).__name__}: {exc}"
+                    outcomes.extend(_quarantined([item], reason))
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        return outcomes
 
     def _renew(self, generation: int) -> bool:
         """Replace the pool broken in `generation`; False if another caller already did."""

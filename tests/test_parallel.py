@@ -4,6 +4,7 @@ worker that dies costs only the document that killed it."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -70,6 +71,14 @@ def echo_batch(batch: list[RawDocument | Quarantine], config: PipelineConfig) ->
     ]
 
 
+def slow_echo_batch(
+    batch: list[RawDocument | Quarantine], config: PipelineConfig
+) -> list[Quarantine]:
+    """Echo, taking long enough that a worker started late still gets batches."""
+    time.sleep(0.02)
+    return echo_batch(batch, config)
+
+
 def dying_batch(batch: list[RawDocument | Quarantine], config: PipelineConfig) -> list[Quarantine]:
     if any(item.source == "d3" for item in batch):
         os._exit(1)  # like a segfault or the OOM killer: no exception, no cleanup
@@ -85,7 +94,7 @@ def test_outcomes_keep_the_input_order(workers: int, batch_size: int) -> None:
 
 
 def test_the_pool_really_uses_several_processes() -> None:
-    outcomes = list(process_stream(_docs(40), _config(2, 1, 4), echo_batch))
+    outcomes = list(process_stream(_docs(40), _config(2, 1, 4), slow_echo_batch))
     pids = {o.stage for o in outcomes if o.reason == "echo"}
     assert str(os.getpid()) not in pids
     assert len(pids) == 2
