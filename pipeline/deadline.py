@@ -15,18 +15,24 @@ on this pipeline, parsing a 24 MB page is up to ~4 s of uninterruptible lxml wor
 effective bound is the limit plus at most a few seconds.
 
 Where it works: in the main thread of any process — the CLI, and the main thread of each
-`ProcessPoolExecutor` worker, which is where a pool runs its tasks. Elsewhere (a thread
-pool, a platform without `setitimer`) `signal.signal` is not allowed, so the limit is not
-enforced and the code runs to completion: `time_limit` then yields `False` so callers can
-tell.
+`ProcessPoolExecutor` worker, which is where a pool runs its tasks. Signals only reach
+the main thread, so in other threads (the Prefect flow's thread runner, a Dask worker's
+task thread) a watchdog thread raises the same exception in the limited thread through
+CPython's `PyThreadState_SetAsyncExc`, again every `_REPEAT_S` until the block ends. It
+lands between bytecodes like a signal handler, but unlike a signal it does not stop
+`re` while it backtracks. Where neither exists (another interpreter, a platform without
+`setitimer` in the main thread), the code runs to completion: `time_limit` then yields
+`False` so callers can tell.
 """
 
 from __future__ import annotations
 
+import ctypes
 import signal
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -48,7 +54,26 @@ class DeadlineExceeded(BaseException):
 
 def can_enforce() -> bool:
     """True when `time_limit` would really interrupt code run here."""
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if threading.current_thread() is threading.main_thread():
+        return hasattr(signal, "setitimer")
+    return _SET_ASYNC_EXC is not None
+
+
+def _set_async_exc() -> Callable[[int, type[BaseException] | None], int] | None:
+    """CPython's `PyThreadState_SetAsyncExc`, or None on another interpreter."""
+    if sys.implementation.name != "cpython":
+        return None
+    function = ctypes.pythonapi.PyThreadState_SetAsyncExc
+
+    def set_async_exc(thread_id: int, exception: type[BaseException] | None) -> int:
+        # None is passed as NULL, which clears an exception not raised yet
+        payload = None if exception is None else ctypes.py_object(exception)
+        return int(function(ctypes.c_ulong(thread_id), payload))
+
+    return set_async_exc
+
+
+_SET_ASYNC_EXC = _set_async_exc()
 
 
 @contextmanager
@@ -61,6 +86,10 @@ def time_limit(seconds: float) -> Iterator[bool]:
     """
     if seconds <= 0 or not can_enforce():
         yield False
+        return
+    if threading.current_thread() is not threading.main_thread():
+        with _thread_limit(seconds):
+            yield True
         return
     live = [True]
     """Cleared before the timer is disarmed: an alarm already on its way is then a no-op."""
@@ -87,3 +116,47 @@ def time_limit(seconds: float) -> Iterator[bool]:
         if previous_delay > 0:
             left = previous_delay - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), previous_interval)
+
+
+@contextmanager
+def _thread_limit(seconds: float) -> Iterator[None]:
+    """`time_limit` for a thread other than the main one: a watchdog thread raises
+    `DeadlineExceeded` in it after `seconds`, then every `_REPEAT_S` until the block ends.
+
+    The lock makes "the block has ended" and "raise in it" exclusive: once the block has
+    ended no exception is scheduled any more, and one scheduled but not yet raised is
+    cleared, so none can surface after the block, in the caller's code.
+    """
+    set_async_exc = _SET_ASYNC_EXC
+    assert set_async_exc is not None  # `can_enforce` said so
+    target = threading.get_ident()
+    lock = threading.Lock()
+    over = threading.Event()
+
+    class Interrupt(DeadlineExceeded):
+        """Raised by the interpreter with no arguments."""
+
+        def __init__(self) -> None:
+            super().__init__(seconds)
+
+    def watch() -> None:
+        wait = seconds
+        while not over.wait(wait):
+            with lock:
+                if over.is_set():
+                    return
+                set_async_exc(target, Interrupt)
+            wait = _REPEAT_S
+
+    try:
+        threading.Thread(target=watch, name="document-deadline", daemon=True).start()
+        yield
+    finally:
+        while True:
+            try:
+                with lock:
+                    over.set()
+                    set_async_exc(target, None)
+                break
+            except DeadlineExceeded:  # raised here, before the clearing: it is over now
+                continue

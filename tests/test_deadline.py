@@ -5,15 +5,20 @@ from __future__ import annotations
 import re
 import signal
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
+from typing import TypeVar
 
 import pytest
 
-from pipeline import process
+from pipeline import deadline, process
 from pipeline.config import LimitsConfig, PipelineConfig
 from pipeline.deadline import DeadlineExceeded, can_enforce, time_limit
 from pipeline.model import Quarantine, RawDocument
+
+T = TypeVar("T")
 
 
 def spin_forever() -> None:
@@ -84,18 +89,114 @@ def test_zero_means_no_limit() -> None:
     assert not enforced
 
 
-def test_outside_the_main_thread_the_block_runs_unlimited() -> None:
-    seen: list[bool] = []
+def in_a_thread(work: Callable[[], T]) -> T:
+    """`work()` run in another thread (where signals cannot reach), its result or error.
+    A daemon thread, so that one left hanging fails the test instead of blocking it."""
+    result: list[T] = []
+    error: list[BaseException] = []
 
-    def work() -> None:
-        seen.append(can_enforce())
-        with time_limit(0.01) as enforced:
-            seen.append(enforced)
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:
+            error.append(exc)
 
-    thread = threading.Thread(target=work)
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    thread.join()
-    assert seen == [False, False]
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the thread is still running after 60 s"
+    if error:
+        raise error[0]
+    return result[0]
+
+
+def test_in_another_thread_a_busy_loop_is_interrupted() -> None:
+    assert in_a_thread(lambda: (can_enforce(), limited_spin(0.2))) == (
+        True,
+        "timed out after 0.2 s",
+    )
+
+
+def test_in_another_thread_a_swallowed_interrupt_comes_again() -> None:
+    def stubborn() -> int:
+        swallowed = 0
+        try:
+            with time_limit(0.1):
+                while True:
+                    try:
+                        spin_forever()
+                    except BaseException:
+                        swallowed += 1
+                        if swallowed > 1:
+                            raise
+        except DeadlineExceeded:
+            return swallowed
+        return -1
+
+    assert in_a_thread(stubborn) == 2
+
+
+def test_in_another_thread_no_interrupt_outlives_its_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Blocks that end about when their limit does: an interrupt is raised inside the
+    block or not at all, never in the code after it."""
+    real = deadline._SET_ASYNC_EXC
+    assert real is not None
+
+    def slow_to_schedule(thread_id: int, exception: type[BaseException] | None) -> int:
+        if exception is not None:
+            time.sleep(0.001)  # widens the window where the block may end meanwhile
+        return real(thread_id, exception)
+
+    monkeypatch.setattr(deadline, "_SET_ASYNC_EXC", slow_to_schedule)
+
+    def spin(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            pass
+
+    def many() -> tuple[int, int]:
+        interrupted = strays = 0
+        for i in range(120):  # blocks of 1-30 ms under a 6 ms limit, either side of it
+            try:
+                with time_limit(0.006):
+                    spin(0.001 * (1 + i % 30))
+            except DeadlineExceeded:
+                interrupted += 1
+            try:
+                spin(0.008)  # after the block: an interrupt scheduled late would land here
+            except DeadlineExceeded:
+                strays += 1
+        return interrupted, strays
+
+    interrupted, strays = in_a_thread(many)
+    assert strays == 0
+    assert interrupted > 0  # the race was really run
+
+
+def test_in_another_thread_a_fast_block_is_untouched() -> None:
+    def fast() -> int:
+        with time_limit(5) as enforced:
+            assert enforced
+            return sum(range(1000))
+
+    assert in_a_thread(fast) == 499500
+
+
+def test_process_document_times_out_in_a_thread_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    def hang(*args: object, **kwargs: object) -> object:
+        spin_forever()
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(process, "extract_document", hang)
+    config = PipelineConfig(limits=LimitsConfig(document_seconds=0.2))
+    outcome = in_a_thread(
+        lambda: process.process_document(RawDocument("slow.html", b"<p>x</p>"), config)
+    )
+    assert outcome == Quarantine(
+        "slow.html", "timed out after 0.2 s (limits.document_seconds)", "extract"
+    )
 
 
 def limited_spin(seconds: float) -> str:

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -299,3 +300,32 @@ def test_a_page_that_kills_its_worker_costs_only_that_page(
     quarantined = [json.loads(line) for line in (out / QUARANTINE).read_text().splitlines()]
     assert {(Path(q["source"]).name, q["reason"]) for q in quarantined} >= {("b_killer.html", DIED)}
     assert not any("batch failed" in q["reason"] for q in quarantined)
+
+
+def test_a_hanging_page_times_out_under_the_thread_runner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Task threads are not the main thread, where signals land: the limit holds anyway."""
+    from pipeline import process
+
+    real = process.extract_document
+
+    def hang_on_one(raw: RawDocument, config: Any) -> Any:
+        if raw.source.endswith("zz_empty.html"):  # 20 s: without the limit, a wrong reason
+            end = time.monotonic() + 20
+            while time.monotonic() < end:
+                pass
+        return real(raw, config)
+
+    monkeypatch.setattr(process, "extract_document", hang_on_one)
+    config = tmp_path / "limit.toml"
+    config.write_text("[limits]\ndocument_seconds = 0.5\n")
+    out = tmp_path / "out"
+    state = run_flow(seed_inputs(tmp_path), out, config_path=str(config))
+
+    assert state.is_completed() and state.name == "Completed"
+    quarantined = [json.loads(line) for line in (out / QUARANTINE).read_text().splitlines()]
+    assert [(Path(q["source"]).name, q["reason"]) for q in quarantined] == [
+        ("zz_empty.html", "timed out after 0.5 s (limits.document_seconds)")
+    ]
+    assert state.result()["articles"] == 5
