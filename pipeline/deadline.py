@@ -18,11 +18,11 @@ Where it works: in the main thread of any process — the CLI, and the main thre
 `ProcessPoolExecutor` worker, which is where a pool runs its tasks. Signals only reach
 the main thread, so in other threads (the Prefect flow's thread runner, a Dask worker's
 task thread) a watchdog thread raises the same exception in the limited thread through
-CPython's `PyThreadState_SetAsyncExc`, again every `_REPEAT_S` until the block ends. It
-lands between bytecodes like a signal handler, but unlike a signal it does not stop
-`re` while it backtracks. Where neither exists (another interpreter, a platform without
-`setitimer` in the main thread), the code runs to completion: `time_limit` then yields
-`False` so callers can tell.
+CPython's `PyThreadState_SetAsyncExc`, again every `_REPEAT_S` until the block ends
+(`Watchdog`). It lands between bytecodes like a signal handler, up to `_POLL_S` late, and
+unlike a signal it does not stop `re` while it backtracks. Where neither exists (another
+interpreter, a platform without `setitimer` in the main thread), the code runs to
+completion: `time_limit` then yields `False` so callers can tell.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ from types import FrameType
 
 _REPEAT_S = 0.25
 """After the deadline, interrupt again this often until the limited block has ended."""
+_POLL_S = 0.1
+"""How often a thread watchdog looks at the deadline: how late a limit may fire."""
 
 
 class DeadlineExceeded(BaseException):
@@ -77,18 +79,24 @@ _SET_ASYNC_EXC = _set_async_exc()
 
 
 @contextmanager
-def time_limit(seconds: float) -> Iterator[bool]:
+def time_limit(seconds: float, watchdog: Watchdog | None = None) -> Iterator[bool]:
     """Raise `DeadlineExceeded` inside the block once `seconds` of wall time have passed.
 
     Yields whether the limit is enforced (see the module docstring); `seconds <= 0`
     means no limit. A timer already armed by someone else (pytest-timeout, an outer
-    limit) is restored when the block ends, minus the time the block took.
+    limit) is restored when the block ends, minus the time the block took. Outside the
+    main thread, `watchdog` (from `thread_watchdog`, made by this thread) enforces it;
+    without one, a watchdog is started for this block alone.
     """
     if seconds <= 0 or not can_enforce():
         yield False
         return
     if threading.current_thread() is not threading.main_thread():
-        with _thread_limit(seconds):
+        if watchdog is not None:
+            with watchdog.limit(seconds):
+                yield True
+            return
+        with Watchdog() as own, own.limit(seconds):
             yield True
         return
     live = [True]
@@ -118,45 +126,91 @@ def time_limit(seconds: float) -> Iterator[bool]:
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), previous_interval)
 
 
-@contextmanager
-def _thread_limit(seconds: float) -> Iterator[None]:
-    """`time_limit` for a thread other than the main one: a watchdog thread raises
-    `DeadlineExceeded` in it after `seconds`, then every `_REPEAT_S` until the block ends.
+class Watchdog:
+    """Time limits for the blocks one thread runs one after another, all enforced by one
+    helper thread that raises `DeadlineExceeded` in it (see the module docstring).
 
-    The lock makes "the block has ended" and "raise in it" exclusive: once the block has
-    ended no exception is scheduled any more, and one scheduled but not yet raised is
-    cleared, so none can surface after the block, in the caller's code.
+    One helper for many blocks, because a thread per block cost ~1 ms each on Prefect's
+    thread runner (starting a thread waits for the GIL): 6% of a run. The helper is never
+    woken when a block starts or ends, for the same reason: it looks every `_POLL_S`, so a
+    limit may be overrun by that much. A lock makes "the block has ended" and "raise in
+    it" exclusive: once a block has ended, nothing is raised for it any more, and what
+    was scheduled but not raised yet is cleared, so no interrupt surfaces after the block.
     """
-    set_async_exc = _SET_ASYNC_EXC
-    assert set_async_exc is not None  # `can_enforce` said so
-    target = threading.get_ident()
-    lock = threading.Lock()
-    over = threading.Event()
 
-    class Interrupt(DeadlineExceeded):
-        """Raised by the interpreter with no arguments."""
+    def __init__(self) -> None:
+        if _SET_ASYNC_EXC is None:
+            raise RuntimeError("thread time limits need CPython")
+        self._target = threading.get_ident()
+        self._lock = threading.Lock()
+        self._closing = threading.Event()
+        self._deadline: float | None = None
+        self._interrupt: type[DeadlineExceeded] = DeadlineExceeded
+        threading.Thread(target=self._watch, name="deadline-watchdog", daemon=True).start()
 
-        def __init__(self) -> None:
-            super().__init__(seconds)
+    def __enter__(self) -> Watchdog:
+        return self
 
-    def watch() -> None:
-        wait = seconds
-        while not over.wait(wait):
-            with lock:
-                if over.is_set():
-                    return
-                set_async_exc(target, Interrupt)
-            wait = _REPEAT_S
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
-    try:
-        threading.Thread(target=watch, name="document-deadline", daemon=True).start()
-        yield
-    finally:
-        while True:
-            try:
-                with lock:
-                    over.set()
-                    set_async_exc(target, None)
-                break
-            except DeadlineExceeded:  # raised here, before the clearing: it is over now
-                continue
+    def close(self) -> None:
+        self._closing.set()
+
+    @contextmanager
+    def limit(self, seconds: float) -> Iterator[None]:
+        """Raise `DeadlineExceeded` in the block after `seconds` (from the owner thread)."""
+        if threading.get_ident() != self._target:
+            raise RuntimeError("a watchdog limits the thread that created it")
+
+        class Interrupt(DeadlineExceeded):
+            """Raised by the interpreter, with no arguments."""
+
+            def __init__(self) -> None:
+                super().__init__(seconds)
+
+        with self._lock:
+            self._deadline = time.monotonic() + seconds
+            self._interrupt = Interrupt
+        try:
+            yield
+        finally:
+            while True:
+                try:
+                    with self._lock:
+                        self._deadline = None
+                        _set_async_exc_now(self._target, None)
+                    break
+                except DeadlineExceeded:  # raised here, before the clearing: over now
+                    continue
+
+    def _watch(self) -> None:
+        wait = _POLL_S
+        while not self._closing.wait(wait):
+            with self._lock:
+                now = time.monotonic()
+                if self._deadline is None:
+                    wait = _POLL_S
+                elif now < self._deadline:
+                    wait = min(self._deadline - now, _POLL_S)
+                else:
+                    _set_async_exc_now(self._target, self._interrupt)
+                    self._deadline = now + _REPEAT_S
+                    wait = _REPEAT_S
+
+
+def _set_async_exc_now(thread_id: int, exception: type[BaseException] | None) -> None:
+    set_async_exc = _SET_ASYNC_EXC  # read here, not bound once: tests widen its window
+    if set_async_exc is not None:
+        set_async_exc(thread_id, exception)
+
+
+@contextmanager
+def thread_watchdog() -> Iterator[Watchdog | None]:
+    """A `Watchdog` for the calling thread when it needs one (not the main thread, where
+    `time_limit` uses a signal), else None."""
+    if threading.current_thread() is threading.main_thread() or _SET_ASYNC_EXC is None:
+        yield None
+        return
+    with Watchdog() as watchdog:
+        yield watchdog

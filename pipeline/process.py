@@ -12,17 +12,20 @@ from collections.abc import Iterable, Iterator
 from pipeline.assemble import assemble
 from pipeline.clean import clean_paragraphs
 from pipeline.config import PipelineConfig
-from pipeline.deadline import DeadlineExceeded, time_limit
+from pipeline.deadline import DeadlineExceeded, Watchdog, thread_watchdog, time_limit
 from pipeline.dedupe import near_duplicates
 from pipeline.extract import ExtractionError, extract_document
 from pipeline.model import Article, Format, Quarantine, RawDocument
 
 
-def process_document(raw: RawDocument, config: PipelineConfig) -> Article | Quarantine:
-    """Within `limits.document_seconds` (see `pipeline.deadline`), or a "timed out" record."""
+def process_document(
+    raw: RawDocument, config: PipelineConfig, watchdog: Watchdog | None = None
+) -> Article | Quarantine:
+    """Within `limits.document_seconds` (see `pipeline.deadline`; `watchdog` enforces it
+    outside the main thread), or a "timed out" record."""
     stage = "extract"
     try:
-        with time_limit(config.limits.document_seconds):
+        with time_limit(config.limits.document_seconds, watchdog):
             document = extract_document(raw, config.extract)
             stage = "clean"
             decision = clean_paragraphs(
@@ -53,5 +56,6 @@ def process_document(raw: RawDocument, config: PipelineConfig) -> Article | Quar
 def process_all(
     items: Iterable[RawDocument | Quarantine], config: PipelineConfig
 ) -> Iterator[Article | Quarantine]:
-    for item in items:
-        yield item if isinstance(item, Quarantine) else process_document(item, config)
+    with thread_watchdog() as watchdog:  # one for all the documents of this thread
+        for item in items:
+            yield item if isinstance(item, Quarantine) else process_document(item, config, watchdog)

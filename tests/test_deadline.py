@@ -15,7 +15,7 @@ import pytest
 
 from pipeline import deadline, process
 from pipeline.config import LimitsConfig, PipelineConfig
-from pipeline.deadline import DeadlineExceeded, can_enforce, time_limit
+from pipeline.deadline import DeadlineExceeded, Watchdog, can_enforce, thread_watchdog, time_limit
 from pipeline.model import Quarantine, RawDocument
 
 T = TypeVar("T")
@@ -158,21 +158,53 @@ def test_in_another_thread_no_interrupt_outlives_its_block(
 
     def many() -> tuple[int, int]:
         interrupted = strays = 0
-        for i in range(120):  # blocks of 1-30 ms under a 6 ms limit, either side of it
-            try:
-                with time_limit(0.006):
-                    spin(0.001 * (1 + i % 30))
-            except DeadlineExceeded:
-                interrupted += 1
-            try:
-                spin(0.008)  # after the block: an interrupt scheduled late would land here
-            except DeadlineExceeded:
-                strays += 1
+        with thread_watchdog() as watchdog:  # as `process_all` does: one for every block
+            assert watchdog is not None
+            for i in range(150):  # blocks of 1-60 ms under a 6 ms limit, either side of it
+                try:
+                    with time_limit(0.006, watchdog):
+                        spin(0.001 * (1 + i % 60))
+                except DeadlineExceeded:
+                    interrupted += 1
+                try:
+                    spin(0.008)  # after the block: an interrupt scheduled late would land here
+                except DeadlineExceeded:
+                    strays += 1
         return interrupted, strays
 
     interrupted, strays = in_a_thread(many)
     assert strays == 0
     assert interrupted > 0  # the race was really run
+
+
+def test_one_watchdog_limits_every_block_of_its_thread() -> None:
+    def blocks() -> list[str]:
+        seen = []
+        with thread_watchdog() as watchdog:
+            for _ in range(3):
+                try:
+                    with time_limit(0.05, watchdog):
+                        spin_forever()
+                except DeadlineExceeded as exc:
+                    seen.append(str(exc))
+            with time_limit(5, watchdog):
+                seen.append("fast")
+        return seen
+
+    assert in_a_thread(blocks) == ["timed out after 0.05 s"] * 3 + ["fast"]
+
+
+def test_the_main_thread_needs_no_watchdog_and_others_cannot_borrow_one() -> None:
+    with thread_watchdog() as watchdog:
+        assert watchdog is None
+    with Watchdog() as mine:
+
+        def borrow() -> None:
+            with mine.limit(1):
+                pass
+
+        with pytest.raises(RuntimeError, match="limits the thread that created it"):
+            in_a_thread(borrow)
 
 
 def test_in_another_thread_a_fast_block_is_untouched() -> None:

@@ -122,11 +122,11 @@ def test_a_failing_batch_is_quarantined_and_the_others_kept(
     real = process_document
     attempts: list[str] = []
 
-    def flaky(raw: RawDocument, config: PipelineConfig) -> Any:
+    def flaky(raw: RawDocument, config: PipelineConfig, watchdog: Any = None) -> Any:
         if raw.source == poisoned:
             attempts.append(raw.source)
             raise RuntimeError("injected failure")
-        return real(raw, config)
+        return real(raw, config, watchdog)
 
     monkeypatch.setattr("pipeline.process.process_document", flaky)  # what batches call
     out = tmp_path / "out"
