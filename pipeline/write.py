@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -147,6 +148,13 @@ class MarkdownFiles:
         return len(self.made)
 
 
+def _write_parquet_file(out: Path) -> None:
+    from pipeline.parquet_out import write_parquet
+
+    with atomic_path(out / PARQUET) as tmp:
+        write_parquet(tmp, out / ARTICLES)
+
+
 def write_outputs(
     out: Path,
     articles: Sequence[ArticleRecord],
@@ -158,7 +166,6 @@ def write_outputs(
 ) -> None:
     """Write every output file; the manifest last, so its presence means a whole run."""
     # pyarrow and Jinja2 are imported here, not at start-up (see `start_workers_early`)
-    from pipeline.parquet_out import write_parquet
     from pipeline.report import iter_report
 
     # An earlier run's manifest must not vouch for a mix of its files and ours if this
@@ -173,12 +180,15 @@ def write_outputs(
     write_jsonl(out / QUARANTINE, quarantined)
     clusters = list(clusters)
     write_jsonl(out / CLUSTERS, clusters)
-    with atomic_path(out / PARQUET) as tmp:
-        write_parquet(tmp, out / ARTICLES)
-    report = report or ReportConfig()
-    if report.enabled:
-        with _AtomicFile(out / REPORT) as fh:
-            fh.writelines(iter_report(articles, quarantined, manifest, clusters, report))
-    else:  # a report left from an earlier run would describe other outputs
-        (out / REPORT).unlink(missing_ok=True)
+    # Arrow converts `articles.jsonl` in C++ without the GIL: on another thread, it
+    # overlaps the report, which is Python (the two were a third of a run's tail).
+    with ThreadPoolExecutor(1, thread_name_prefix="parquet") as background:
+        parquet = background.submit(_write_parquet_file, out)
+        report = report or ReportConfig()
+        if report.enabled:
+            with _AtomicFile(out / REPORT) as fh:
+                fh.writelines(iter_report(articles, quarantined, manifest, clusters, report))
+        else:  # a report left from an earlier run would describe other outputs
+            (out / REPORT).unlink(missing_ok=True)
+        parquet.result()
     write_atomic(out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")

@@ -92,3 +92,38 @@ def test_rerun_into_same_folder_removes_stale_markdown(tmp_path: Path) -> None:
     run([str(SEEDS)], tmp_path, PipelineConfig())
     assert not stale.exists()
     assert not list(tmp_path.glob(".*.jsonl.*"))
+
+
+def test_a_failed_parquet_conversion_fails_the_run_without_a_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parquet is written on a background thread beside the report: its error still
+    reaches the run, and the manifest (written last) is not there to vouch for it."""
+    from pipeline import write
+
+    def broken(out: Path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(write, "_write_parquet_file", broken)
+    with pytest.raises(OSError, match="disk full"):
+        run([str(SEEDS)], tmp_path / "out", PipelineConfig())
+    assert (tmp_path / "out" / "report.html").is_file()  # the report ran meanwhile
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("count", [0, 1, 5], ids=["none", "one", "five"])
+def test_warming_the_writers_passes_every_outcome_through(count: int) -> None:
+    from pipeline.model import Quarantine
+    from pipeline.run import _warming_writers
+
+    outcomes = [Quarantine(f"s{i}", "r", "read") for i in range(count)]
+    assert list(_warming_writers(outcomes)) == outcomes
+
+
+def test_a_writer_that_cannot_be_imported_is_left_to_the_writer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pipeline.run as run_module
+
+    monkeypatch.setattr(run_module, "WRITER_MODULES", ("pipeline.no_such_writer",))
+    run_module._import_writers()  # no exception on the background thread
