@@ -147,7 +147,13 @@ def test_workers_start_early_only_when_a_pool_may_be_used(workers: int, starts: 
         "from pipeline.config import ParallelConfig; "
         "from pipeline.parallel import start_workers_early; "
         f"start_workers_early(ParallelConfig(workers={workers})); "
-        "print(any('forkserver' in ' '.join(c.cmdline()) for c in psutil.Process().children()))"
+        # a child shows the parent's command line until it has exec'd: look for a while
+        f"import time; end = time.monotonic() + {10 if starts else 1}; seen = False\n"
+        "while not seen and time.monotonic() < end:\n"
+        "    lines = [' '.join(c.cmdline()) for c in psutil.Process().children()]\n"
+        "    seen = any('forkserver' in line for line in lines)\n"
+        "    time.sleep(0.05)\n"
+        "print(seen)"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
