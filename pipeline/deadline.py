@@ -32,7 +32,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -58,24 +58,18 @@ def can_enforce() -> bool:
     """True when `time_limit` would really interrupt code run here."""
     if threading.current_thread() is threading.main_thread():
         return hasattr(signal, "setitimer")
-    return _SET_ASYNC_EXC is not None
+    return _THREADS_INTERRUPTIBLE
 
 
-def _set_async_exc() -> Callable[[int, type[BaseException] | None], int] | None:
-    """CPython's `PyThreadState_SetAsyncExc`, or None on another interpreter."""
-    if sys.implementation.name != "cpython":
-        return None
-    function = ctypes.pythonapi.PyThreadState_SetAsyncExc
-
-    def set_async_exc(thread_id: int, exception: type[BaseException] | None) -> int:
-        # None is passed as NULL, which clears an exception not raised yet
-        payload = None if exception is None else ctypes.py_object(exception)
-        return int(function(ctypes.c_ulong(thread_id), payload))
-
-    return set_async_exc
+_THREADS_INTERRUPTIBLE = sys.implementation.name == "cpython"
+"""Whether `_raise_in` exists here: it is CPython's C API."""
 
 
-_SET_ASYNC_EXC = _set_async_exc()
+def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
+    """Schedule `exception` in the thread (CPython's `PyThreadState_SetAsyncExc`); None
+    (passed as NULL) clears one scheduled but not raised yet."""
+    payload = None if exception is None else ctypes.py_object(exception)
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), payload)
 
 
 @contextmanager
@@ -139,7 +133,7 @@ class Watchdog:
     """
 
     def __init__(self) -> None:
-        if _SET_ASYNC_EXC is None:
+        if not _THREADS_INTERRUPTIBLE:
             raise RuntimeError("thread time limits need CPython")
         self._target = threading.get_ident()
         self._lock = threading.Lock()
@@ -179,7 +173,7 @@ class Watchdog:
                 try:
                     with self._lock:
                         self._deadline = None
-                        _set_async_exc_now(self._target, None)
+                        _raise_in(self._target, None)
                     break
                 except DeadlineExceeded:  # raised here, before the clearing: over now
                     continue
@@ -194,22 +188,16 @@ class Watchdog:
                 elif now < self._deadline:
                     wait = min(self._deadline - now, _POLL_S)
                 else:
-                    _set_async_exc_now(self._target, self._interrupt)
+                    _raise_in(self._target, self._interrupt)
                     self._deadline = now + _REPEAT_S
                     wait = _REPEAT_S
-
-
-def _set_async_exc_now(thread_id: int, exception: type[BaseException] | None) -> None:
-    set_async_exc = _SET_ASYNC_EXC  # read here, not bound once: tests widen its window
-    if set_async_exc is not None:
-        set_async_exc(thread_id, exception)
 
 
 @contextmanager
 def thread_watchdog() -> Iterator[Watchdog | None]:
     """A `Watchdog` for the calling thread when it needs one (not the main thread, where
     `time_limit` uses a signal), else None."""
-    if threading.current_thread() is threading.main_thread() or _SET_ASYNC_EXC is None:
+    if threading.current_thread() is threading.main_thread() or not _THREADS_INTERRUPTIBLE:
         yield None
         return
     with Watchdog() as watchdog:

@@ -16,9 +16,12 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
+from typing import TypeVar
 
 from pipeline.config import ParallelConfig, PipelineConfig
 from pipeline.pool import BatchFn, Item, Outcome, RenewingPool, Ticket, forkserver_context
+
+T = TypeVar("T")
 
 __all__ = [
     "batches",
@@ -91,7 +94,7 @@ def process_stream(
             yield from pool.result(pending.popleft(), config)
 
 
-def batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch

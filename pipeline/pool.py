@@ -98,7 +98,7 @@ class RenewingPool:
                 # caught in a break another caller saw first: sent again whole, once
                 ticket = self._submit(ticket.batch, config, ticket.attempt + 1)
             except Exception as exc:  # e.g. a result that cannot be pickled back
-                return _quarantined(ticket.batch, f"worker failed: {type(exc).__name__}: {exc}")
+                return quarantine_all(ticket.batch, f"worker failed: {type(exc).__name__}: {exc}")
 
     def _isolated(self, batch: list[Item], config: PipelineConfig) -> list[Outcome]:
         """Each document alone in a private one-process pool, where a break has a single
@@ -118,7 +118,7 @@ class RenewingPool:
                     outcomes.append(Quarantine(item.source, DIED, "extract"))
                 except Exception as exc:
                     reason = f"worker failed: {type(exc).__name__}: {exc}"
-                    outcomes.extend(_quarantined([item], reason))
+                    outcomes.extend(quarantine_all([item], reason))
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
         return outcomes
@@ -137,8 +137,9 @@ class RenewingPool:
         self._generation += 1
 
 
-def _quarantined(batch: list[Item], reason: str) -> list[Outcome]:
+def quarantine_all(batch: list[Item], reason: str, stage: str = "extract") -> list[Outcome]:
+    """Every document of `batch` quarantined for `reason` (those already are, as they are)."""
     return [
-        item if isinstance(item, Quarantine) else Quarantine(item.source, reason, "extract")
+        item if isinstance(item, Quarantine) else Quarantine(item.source, reason, stage)
         for item in batch
     ]

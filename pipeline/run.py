@@ -6,7 +6,6 @@ order of the inputs so reruns are byte-identical.
 
 from __future__ import annotations
 
-import importlib
 import threading
 import time
 from collections import Counter
@@ -31,7 +30,7 @@ from pipeline.records import (
 )
 from pipeline.spool import RecordSpool
 from pipeline.versions import versions
-from pipeline.write import prepare_output, write_outputs
+from pipeline.write import import_writers, prepare_output, write_outputs
 
 Progress = Callable[[int, int | None], None]
 """Called as progress(done, total) after each document; total is None once archives
@@ -232,30 +231,17 @@ Finish = Callable[
 ]
 
 
-WRITER_MODULES = ("pipeline.parquet_out", "pipeline.report")
-"""Imported late (pyarrow, Jinja2: ~0.15 s), so as not to delay the workers' start."""
-
-
 def _warming_writers(
     outcomes: Iterable[Article | Quarantine],
 ) -> Iterator[Article | Quarantine]:
     """`outcomes`, and once the first has come (the workers are running by then) the
-    writers' modules imported on a background thread: the import then overlaps the
-    processing instead of lengthening the run's serial tail."""
+    writers' modules imported on a background thread (`write.import_writers`)."""
     started = False
     for outcome in outcomes:
         yield outcome
         if not started:
             started = True
-            threading.Thread(target=_import_writers, name="import-writers", daemon=True).start()
-
-
-def _import_writers() -> None:
-    for name in WRITER_MODULES:
-        try:
-            importlib.import_module(name)
-        except ImportError:  # the writer's own import reports it, in the run's thread
-            return
+            threading.Thread(target=import_writers, name="import-writers", daemon=True).start()
 
 
 def complete_run(

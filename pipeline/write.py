@@ -7,6 +7,7 @@ sorted keys so a rerun on the same inputs gives byte-identical files.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import tempfile
@@ -148,6 +149,22 @@ class MarkdownFiles:
         return len(self.made)
 
 
+WRITER_MODULES = ("pipeline.parquet_out", "pipeline.report")
+"""What `write_outputs` imports when it runs, not at start-up (pyarrow, Jinja2: ~0.15 s
+that would delay the workers' start; see `start_workers_early`)."""
+
+
+def import_writers() -> None:
+    """Import `WRITER_MODULES` now: a run calls it on a background thread once its
+    workers are busy, so the import overlaps the processing instead of lengthening the
+    serial tail. A failed import is left to `write_outputs`, which reports it."""
+    for name in WRITER_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            return
+
+
 def _write_parquet_file(out: Path) -> None:
     from pipeline.parquet_out import write_parquet
 
@@ -165,8 +182,7 @@ def write_outputs(
     clusters: Iterable[Mapping[str, Any]] = (),
 ) -> None:
     """Write every output file; the manifest last, so its presence means a whole run."""
-    # pyarrow and Jinja2 are imported here, not at start-up (see `start_workers_early`)
-    from pipeline.report import iter_report
+    from pipeline.report import iter_report  # see WRITER_MODULES
 
     # An earlier run's manifest must not vouch for a mix of its files and ours if this
     # run is killed half-way through writing.

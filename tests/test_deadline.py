@@ -141,15 +141,14 @@ def test_in_another_thread_no_interrupt_outlives_its_block(
 ) -> None:
     """Blocks that end about when their limit does: an interrupt is raised inside the
     block or not at all, never in the code after it."""
-    real = deadline._SET_ASYNC_EXC
-    assert real is not None
+    real = deadline._raise_in
 
-    def slow_to_schedule(thread_id: int, exception: type[BaseException] | None) -> int:
+    def slow_to_schedule(thread_id: int, exception: type[BaseException] | None) -> None:
         if exception is not None:
             time.sleep(0.001)  # widens the window where the block may end meanwhile
-        return real(thread_id, exception)
+        real(thread_id, exception)
 
-    monkeypatch.setattr(deadline, "_SET_ASYNC_EXC", slow_to_schedule)
+    monkeypatch.setattr(deadline, "_raise_in", slow_to_schedule)
 
     def spin(seconds: float) -> None:
         end = time.monotonic() + seconds

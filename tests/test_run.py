@@ -123,7 +123,7 @@ def test_warming_the_writers_passes_every_outcome_through(count: int) -> None:
 def test_a_writer_that_cannot_be_imported_is_left_to_the_writer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import pipeline.run as run_module
+    from pipeline import write
 
-    monkeypatch.setattr(run_module, "WRITER_MODULES", ("pipeline.no_such_writer",))
-    run_module._import_writers()  # no exception on the background thread
+    monkeypatch.setattr(write, "WRITER_MODULES", ("pipeline.no_such_writer",))
+    write.import_writers()  # no exception on the background thread

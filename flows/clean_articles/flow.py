@@ -38,7 +38,7 @@ from pipeline import parallel
 from pipeline.config import PipelineConfig, ReadConfig
 from pipeline.lock import output_lock
 from pipeline.model import Article, Quarantine, RawDocument
-from pipeline.pool import RenewingPool
+from pipeline.pool import RenewingPool, quarantine_all
 from pipeline.read import InputFile, expand_inputs, iter_documents
 from pipeline.records import ArticleRecord, QuarantineRecord
 from pipeline.run import RunSummary, complete_run, finish_run
@@ -103,7 +103,9 @@ def process_batch(
     if pool is None:
         outcomes = parallel.process_batch(docs, config)
     else:  # in slices, so every worker has a share of the batch and none sits idle
-        slices = [pool.submit(part, config) for part in chunks(docs, config.parallel.batch_size)]
+        slices = [
+            pool.submit(part, config) for part in parallel.batches(docs, config.parallel.batch_size)
+        ]
         outcomes = [outcome for part in slices for outcome in pool.result(part, config)]
     articles = sum(isinstance(o, Article) for o in outcomes)
     get_run_logger().info("batch of %d documents: %d articles", len(docs), articles)
@@ -242,7 +244,7 @@ def _process(
     # ships parameters to other processes, where a quote arrives as a bare tuple.
     in_process = quote if isinstance(runner, ThreadPoolTaskRunner) else _as_is
     window = IN_FLIGHT_PER_CORE * (os.cpu_count() or 1)
-    item_chunks = chunks(items, chunk_size)
+    item_chunks = parallel.batches(items, chunk_size)
     reads: deque[tuple[list[InputFile | Quarantine], PrefectFuture[Any]]] = deque()
     pending: deque[tuple[list[RawDocument | Quarantine], PrefectFuture[Any]]] = deque()
 
@@ -269,7 +271,7 @@ def _process(
             chunk, read = reads.popleft()
             read_ahead()
             docs = _read_or_quarantine(read, chunk)
-            for docs_chunk in chunks(docs, chunk_size):
+            for docs_chunk in parallel.batches(docs, chunk_size):
                 while len(pending) >= window:
                     yield from settle()
                 params: dict[str, Any] = {
@@ -299,11 +301,6 @@ def _as_is(value: T) -> T:
     return value
 
 
-def chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
-
-
 def _api_url() -> str:
     context = FlowRunContext.get()
     assert context is not None and context.client is not None
@@ -327,9 +324,7 @@ def _read_or_quarantine(
 
 def _quarantine_batch(docs: list[RawDocument | Quarantine], exc: BaseException) -> list[Outcome]:
     reason = f"batch failed after {PROCESS_RETRIES + 1} attempts: {_describe(exc)}"
-    return [
-        d if isinstance(d, Quarantine) else Quarantine(d.source, reason, "process") for d in docs
-    ]
+    return quarantine_all(docs, reason, "process")
 
 
 def _describe(exc: BaseException) -> str:
