@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.boilerplate import Occurrence, boilerplate_occurrences, site_of
+from pipeline.boilerplate import Occurrence, boilerplate_occurrences
 from pipeline.bounded_pairs import Fanout, bounded_pairs
 from pipeline.candidates import Caps, MatchSettings, Pair
 from pipeline.config import CrossdocConfig
@@ -43,7 +43,6 @@ from pipeline.crossdoc_model import (
     BOILERPLATE,
     CROSS_DUPLICATE,
     CrossdocReport,
-    Digest,
     Drop,
     Edit,
     EditedArticles,
@@ -51,7 +50,8 @@ from pipeline.crossdoc_model import (
     final_id,
 )
 from pipeline.crossdoc_paragraphs import paragraph_cluster_records, paragraph_clusters
-from pipeline.fingerprint import ShingleTable, shingle_table, tokens
+from pipeline.crossdoc_scan import Representatives, scan
+from pipeline.fingerprint import ShingleTable
 from pipeline.index_store import IndexStore
 from pipeline.records import ArticleRecord, ClusterRecord, QuarantineRecord
 from pipeline.union_find import components
@@ -108,56 +108,27 @@ def apply_crossdoc(
     articles: Sequence[ArticleRecord],
     config: CrossdocConfig,
     index: IndexStore | None = None,
+    first: Representatives | None = None,
 ) -> CrossdocResult:
+    """The step over `articles`. `first` is their first pass if it was taken as they
+    were collected (`crossdoc_scan.Scan`, with the same config); otherwise it is taken
+    here."""
+    if first is None:
+        first = scan(articles, config)
+    elif len(first.of_article) != len(articles):
+        raise ValueError(
+            f"the first pass saw {len(first.of_article)} articles, the step got {len(articles)}"
+        )
     report = CrossdocReport()
+    report.paragraphs_over_cap = first.paragraphs_over_cap
     caps = Caps()
     cuts = Fanout()
     n = len(articles)
-    over_cap: set[int] = set()
 
-    # 1. representatives of identical paragraphs
-    rep_of_key: dict[str, int] = {}
-    rep_texts: list[str] = []
-    rep_words: list[int] = []
-    rep_occs: list[list[Occurrence]] = []
-    occ_rep: list[list[int]] = []
-    sites: list[str | None] = []
-    digest = Digest([], [], [], [])
-    for a, record in enumerate(articles):
-        sites.append(
-            site_of(record["site"], record["url"], record["source"], config.site_from_folder)
-        )
-        digest.order_key.append((record["date"] or "9999", record["source"]))
-        digest.ids.append(record["id"])
-        digest.sources.append(record["source"])
-        paragraphs = record["paragraphs"]
-        digest.paragraphs.append(len(paragraphs))
-        if len(paragraphs) > config.max_paragraphs:
-            report.paragraphs_over_cap += len(paragraphs) - config.max_paragraphs
-            over_cap.add(a)
-        reps: list[int] = []
-        for i, paragraph in enumerate(paragraphs[: config.max_paragraphs]):
-            words = tokens(paragraph["text"])
-            key = " ".join(words)
-            r = rep_of_key.get(key, -1)
-            if r < 0:
-                r = len(rep_texts)
-                rep_of_key[key] = r
-                rep_texts.append(paragraph["text"] if key else "")
-                rep_occs.append([])
-                rep_words.append(len(words))
-            rep_occs[r].append(Occurrence(a, i))
-            reps.append(r)
-        occ_rep.append(reps)
-    del rep_of_key
-    # one compact table (sorted uint64 per row), not a frozenset per paragraph
-    rep_table = ShingleTable.concat(
-        [
-            shingle_table(rep_texts[start : start + _SHINGLE_BLOCK], config.shingle_words)
-            for start in range(0, len(rep_texts), _SHINGLE_BLOCK)
-        ]
-    )
-    del rep_texts
+    # 1. representatives of identical paragraphs (the first pass)
+    rep_table, rep_words, rep_occs = first.table, first.words, first.occurrences
+    occ_rep, sites, digest, over_cap = first.of_article, first.sites, first.digest, first.over_cap
+    del first
     rep_sizes = rep_table.sizes
 
     # 2. paragraph pairs between representatives
@@ -172,8 +143,8 @@ def apply_crossdoc(
 
     # 3. site boilerplate, pages told apart by a first document clustering
     doc_settings = document_settings(config)
-    first = _DocumentSearch.of(rep_table, _Copies.of(occ_rep), doc_settings, config)
-    page_of = first.copies.components([(first.alive[p.a], first.alive[p.b]) for p in first.pairs])
+    pages = _DocumentSearch.of(rep_table, _Copies.of(occ_rep), doc_settings, config)
+    page_of = pages.copies.components([(pages.alive[p.a], pages.alive[p.b]) for p in pages.pairs])
     near = [
         (p.a, p.b)
         for p in rep_pairs
@@ -202,14 +173,14 @@ def apply_crossdoc(
     # kept paragraphs) are searched once, through their first copy
     # (without boilerplate the documents are those of step 3: its search is reused)
     if template:
-        del first
+        del pages
         kept_reps = (
             _kept(occ_rep[a], edits[a].removed) if a in edits else occ_rep[a] for a in range(n)
         )
         search = _DocumentSearch.of(rep_table, _Copies.of(kept_reps), doc_settings, config)
     else:
-        search = first
-        del first
+        search = pages
+        del pages
     del rep_table
     caps.merge(search.caps)
     cuts.merge(search.cuts)
@@ -387,9 +358,6 @@ class _Copies:
         return [label[g] for g in self.group_of]
 
 
-_SHINGLE_BLOCK = 20_000
-"""Paragraphs shingled at a time: one call over all of them held several arrays of the
-size of every shingle of the run at once."""
 _UNION_BLOCK = 1 << 21
 """Shingles (before deduplication) per block of documents when their sets are built."""
 

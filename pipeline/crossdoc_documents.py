@@ -243,14 +243,14 @@ class Signing:
     group_bands: dict[int, tuple[int, ...]]
     """Band hashes per group (one tuple shared by every copy)."""
     group_of: list[int]
-    over_cap: set[int]
+    over_cap: frozenset[int]
 
     @staticmethod
     def of(
         table: ShingleTable,
         groups: Sequence[int],
         group_of: list[int],
-        over_cap: set[int],
+        over_cap: frozenset[int],
         config: CrossdocConfig,
         wanted: bool,
     ) -> Signing:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline.config import CrossdocConfig, PipelineConfig
 from pipeline.crossdoc import CrossdocResult, apply_crossdoc
+from pipeline.crossdoc_scan import Scan
 from pipeline.index_store import open_index
 from pipeline.lock import output_lock
 from pipeline.model import Article, Quarantine, RawDocument
@@ -103,10 +104,14 @@ def build_manifest(config: PipelineConfig, summary: RunSummary) -> dict[str, Any
 
 
 def collect(
-    outcomes: Iterable[Article | Quarantine], summary: RunSummary, spool: Path | None = None
+    outcomes: Iterable[Article | Quarantine],
+    summary: RunSummary,
+    spool: Path | None = None,
+    scan: Scan | None = None,
 ) -> tuple[Sequence[ArticleRecord], Sequence[QuarantineRecord]]:
     """The records of all outcomes: in lists, or with `spool` (a folder) in temporary
-    files there that the caller closes with `close_spools`: memory then stays flat."""
+    files there that the caller closes with `close_spools`: memory then stays flat.
+    Each article record is also given to `scan`, the cross-document step's first pass."""
     articles: list[ArticleRecord] | RecordSpool[ArticleRecord]
     quarantined: list[QuarantineRecord] | RecordSpool[QuarantineRecord]
     if spool is None:
@@ -119,7 +124,10 @@ def collect(
             if isinstance(outcome, Quarantine):
                 quarantined.append(quarantine_record(outcome))
             else:
-                articles.append(article_record(outcome))
+                record = article_record(outcome)
+                articles.append(record)
+                if scan is not None:
+                    scan.add(record)
     except BaseException:
         close_spools(articles, quarantined)
         raise
@@ -138,11 +146,13 @@ def finish_run(
     quarantined: Sequence[QuarantineRecord],
     config: PipelineConfig,
     summary: RunSummary,
+    scan: Scan | None = None,
 ) -> None:
     """Everything after per-document processing: the corpus-level steps and the writing.
 
     The records may be spooled on disk (see `collect`): iterate over them as often as
     needed, but do not gather them all into memory — a run can hold 100,000 articles.
+    `scan` is the cross-document step's first pass if `collect` took it.
 
     The CLI and the Prefect flow both end here, so they write identical outputs.
     """
@@ -150,7 +160,7 @@ def finish_run(
     crossdoc: dict[str, Any] | None = None
     if config.crossdoc.enabled:
         started = time.perf_counter()
-        result = cross_documents(out, articles, config.crossdoc)
+        result = cross_documents(out, articles, config.crossdoc, scan)
         summary.timings["crossdoc_s"] = time.perf_counter() - started
         articles, clusters, crossdoc = result.articles, result.clusters, result.report.to_dict()
         if result.quarantined:
@@ -177,12 +187,12 @@ _RUN_KEYS = ("index_added", "index_known", "index_run")
 
 
 def cross_documents(
-    out: Path, articles: Sequence[ArticleRecord], config: CrossdocConfig
+    out: Path, articles: Sequence[ArticleRecord], config: CrossdocConfig, scan: Scan | None = None
 ) -> CrossdocResult:
     """Clusters across documents, with the persistent index under `out` by default."""
     index = open_index(config.index, out, config.max_bucket)
     try:
-        return apply_crossdoc(articles, config, index)
+        return apply_crossdoc(articles, config, index, None if scan is None else scan.result())
     finally:
         if index is not None:
             index.close()
@@ -226,7 +236,14 @@ def run(
 
 
 Finish = Callable[
-    [Path, Sequence[ArticleRecord], Sequence[QuarantineRecord], PipelineConfig, RunSummary],
+    [
+        Path,
+        Sequence[ArticleRecord],
+        Sequence[QuarantineRecord],
+        PipelineConfig,
+        RunSummary,
+        Scan | None,
+    ],
     None,
 ]
 
@@ -258,12 +275,14 @@ def complete_run(
     `started` is when the run began, for the timings in the manifest.
     """
     summary = RunSummary()
-    articles, quarantined = collect(_warming_writers(outcomes), summary, spool=out)
+    # the cross-document step's first pass, taken as records come (beside the workers)
+    scan = Scan(config.crossdoc) if config.crossdoc.enabled else None
+    articles, quarantined = collect(_warming_writers(outcomes), summary, spool=out, scan=scan)
     processed = time.perf_counter()
     summary.timings["process_s"] = processed - started
     summary.timings["total_s"] = processed - started
     try:
-        finish(out, articles, quarantined, config, summary)
+        finish(out, articles, quarantined, config, summary, scan)
     finally:
         close_spools(articles, quarantined)
     summary.timings["write_s"] = time.perf_counter() - processed

@@ -127,3 +127,19 @@ def test_a_writer_that_cannot_be_imported_is_left_to_the_writer(
 
     monkeypatch.setattr(write, "WRITER_MODULES", ("pipeline.no_such_writer",))
     write.import_writers()  # no exception on the background thread
+
+
+def test_the_first_pass_of_the_cross_document_step_is_taken_while_collecting(
+    seeds_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run hands the step the pass it took as outcomes came: the step never scans the
+    spooled records again, and writes the same files."""
+    from pipeline import crossdoc
+
+    def no_second_pass(*args: object) -> None:
+        raise AssertionError("the cross-document step scanned the records again")
+
+    monkeypatch.setattr(crossdoc, "scan", no_second_pass)
+    run([str(SEEDS)], tmp_path / "out", PipelineConfig())
+    for name in ("articles.jsonl", "clusters.jsonl", "quarantine.jsonl"):
+        assert (tmp_path / "out" / name).read_bytes() == (seeds_out / name).read_bytes()

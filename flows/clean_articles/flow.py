@@ -36,6 +36,7 @@ from flows.report import quarantine_table, summary_markdown
 from flows.runners import RUNNER_KINDS, api_url_for_workers, compute_pool, make_task_runner
 from pipeline import parallel
 from pipeline.config import PipelineConfig, ReadConfig
+from pipeline.crossdoc_scan import Scan
 from pipeline.lock import output_lock
 from pipeline.model import Article, Quarantine, RawDocument
 from pipeline.pool import RenewingPool, quarantine_all
@@ -125,6 +126,7 @@ def write_outputs(
     quarantined: Sequence[QuarantineRecord],
     config: PipelineConfig,
     summary: RunSummary,
+    scan: Scan | None = None,
 ) -> None:
     """I/O: `finish_run` (corpus-level steps and writing) over the spooled records.
 
@@ -133,7 +135,7 @@ def write_outputs(
     """
     before = copy.deepcopy(summary)
     try:
-        finish_run(out, articles, quarantined, config, summary)
+        finish_run(out, articles, quarantined, config, summary, scan)
     except BaseException:
         for f in dataclasses.fields(summary):
             setattr(summary, f.name, getattr(before, f.name))
@@ -146,10 +148,13 @@ def _write_with_retries(
     quarantined: Sequence[QuarantineRecord],
     config: PipelineConfig,
     summary: RunSummary,
+    scan: Scan | None,
 ) -> None:
-    """`complete_run`'s `finish` step as the task above. The spools and the summary are
-    quoted: Prefect would otherwise walk (and copy) them looking for futures."""
-    write_outputs(out, *cast("Any", (quote(articles), quote(quarantined), config, quote(summary))))
+    """`complete_run`'s `finish` step as the task above. The spools, the summary and the
+    first pass are quoted: Prefect would otherwise walk (and copy) them looking for
+    futures."""
+    quoted = (quote(articles), quote(quarantined), config, quote(summary), quote(scan))
+    write_outputs(out, *cast("Any", quoted))
 
 
 @dataclass(slots=True)

@@ -1,0 +1,144 @@
+"""The cross-document step's first pass: identical paragraphs collapsed to one
+*representative* each, representatives shingled a block at a time.
+
+The pass needs each record once, in order, and nothing from later records. So a run
+feeds it records as they are collected (`Scan.add`): with a process pool the pass then
+overlaps the workers instead of adding to the serial tail, and it reads records from
+memory, not back from the spool (a JSON parse of every record). A finished sequence of
+records can be scanned in one call (`scan`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pipeline.boilerplate import Occurrence, site_of
+from pipeline.config import CrossdocConfig
+from pipeline.crossdoc_model import Digest
+from pipeline.fingerprint import ShingleTable, shingle_table, tokens
+from pipeline.records import ArticleRecord
+
+SHINGLE_BLOCK = 20_000
+"""Representatives shingled at a time: one call over all of them held several arrays of
+the size of every shingle of the run at once, and their texts until then."""
+
+
+@dataclass(frozen=True, slots=True)
+class Representatives:
+    """What the first pass found; the later steps only read it (a retried write step
+    reuses it)."""
+
+    table: ShingleTable
+    """Row r: the shingles of representative r."""
+    words: list[int]
+    """Word count of each representative (an article's completeness is their sum)."""
+    occurrences: list[list[Occurrence]]
+    """Where each representative occurs, in article order."""
+    of_article: list[list[int]]
+    """Each article's representative per paragraph (up to `max_paragraphs`)."""
+    sites: list[str | None]
+    digest: Digest
+    over_cap: frozenset[int]
+    """Articles with more than `max_paragraphs` paragraphs (the rest are not compared)."""
+    paragraphs_over_cap: int
+
+
+class Scan:
+    """The first pass, fed one record at a time in the order of the records."""
+
+    __slots__ = (
+        "_blocks",
+        "_config",
+        "_digest",
+        "_key_rep",
+        "_occurrences",
+        "_of_article",
+        "_over_cap",
+        "_pending",
+        "_result",
+        "_sites",
+        "_words",
+    )
+
+    def __init__(self, config: CrossdocConfig) -> None:
+        self._config = config
+        self._key_rep: dict[str, int] = {}
+        self._pending: list[str] = []
+        """Texts of the representatives not shingled yet."""
+        self._blocks: list[ShingleTable] = []
+        self._words: list[int] = []
+        self._occurrences: list[list[Occurrence]] = []
+        self._of_article: list[list[int]] = []
+        self._sites: list[str | None] = []
+        self._digest = Digest([], [], [], [])
+        self._over_cap: list[int] = []
+        self._result: Representatives | None = None
+
+    def __len__(self) -> int:
+        """Records added so far."""
+        return len(self._of_article)
+
+    def add(self, record: ArticleRecord) -> None:
+        if self._result is not None:
+            raise RuntimeError("Scan.add after Scan.result: the pass is closed")
+        config, digest = self._config, self._digest
+        a = len(self._of_article)
+        self._sites.append(
+            site_of(record["site"], record["url"], record["source"], config.site_from_folder)
+        )
+        digest.order_key.append((record["date"] or "9999", record["source"]))
+        digest.ids.append(record["id"])
+        digest.sources.append(record["source"])
+        paragraphs = record["paragraphs"]
+        digest.paragraphs.append(len(paragraphs))
+        if len(paragraphs) > config.max_paragraphs:
+            self._over_cap.append(a)
+        of_paragraph: list[int] = []
+        for i, paragraph in enumerate(paragraphs[: config.max_paragraphs]):
+            words = tokens(paragraph["text"])
+            key = " ".join(words)
+            r = self._key_rep.get(key, -1)
+            if r < 0:
+                r = self._key_rep[key] = len(self._words)
+                self._words.append(len(words))
+                self._occurrences.append([])
+                self._pending.append(paragraph["text"] if key else "")
+                if len(self._pending) == SHINGLE_BLOCK:
+                    self._shingle_pending()
+            self._occurrences[r].append(Occurrence(a, i))
+            of_paragraph.append(r)
+        self._of_article.append(of_paragraph)
+
+    def result(self) -> Representatives:
+        """The pass's findings; it takes no more records after this. Called again, the
+        same object."""
+        if self._result is None:
+            self._shingle_pending()
+            self._key_rep.clear()
+            cap = self._config.max_paragraphs
+            self._result = Representatives(
+                ShingleTable.concat(self._blocks),
+                self._words,
+                self._occurrences,
+                self._of_article,
+                self._sites,
+                self._digest,
+                frozenset(self._over_cap),
+                sum(self._digest.paragraphs[a] - cap for a in self._over_cap),
+            )
+            self._blocks.clear()
+        return self._result
+
+    def _shingle_pending(self) -> None:
+        if self._pending:
+            self._blocks.append(shingle_table(self._pending, self._config.shingle_words))
+            self._pending = []
+
+
+def scan(articles: Iterable[ArticleRecord], config: CrossdocConfig) -> Representatives:
+    """The first pass over all `articles` at once."""
+    first = Scan(config)
+    for record in articles:
+        first.add(record)
+    return first.result()
