@@ -650,45 +650,69 @@ def _shows_any(cluster: ClusterView) -> bool:
     return any(m.link.href is not None for m in cluster.members)
 
 
+@dataclass(slots=True)
+class Tally:
+    """The report's pass over every article: anchors of the articles it shows, links
+    between copies, counts and chart rows, and no text. `write_outputs` feeds it records
+    as it writes `articles.jsonl`, so a spooled corpus is not read once more for it."""
+
+    config: ReportConfig
+    anchors: _Anchors = field(default_factory=_Anchors)
+    anchor_list: list[str] = field(default_factory=list)
+    """Anchors of the articles shown in full: the first `config.max_articles`."""
+    copies: dict[str, list[Link]] = field(default_factory=dict)
+    stats: list[_Stats] = field(default_factory=list)
+    reasons: Counter[str] = field(default_factory=Counter)
+    total: int = 0
+    kept: int = 0
+    chars_before: int = 0
+    chars_after: int = 0
+    duplicates: int = 0
+
+    def add(self, record: Record) -> None:
+        shown = self.total < self.config.max_articles
+        anchor = self.anchors.add(record) if shown else ""
+        href = f"#{anchor}" if shown else None
+        if shown:
+            self.anchor_list.append(anchor)
+        item = _stats(record, href)
+        if self.total < self.config.chart_sources:
+            self.stats.append(item)
+        self.total += 1
+        for _, per_reason in item.removed:
+            self.reasons.update(dict(per_reason))
+        self.kept += len(_records(record.get("paragraphs")))
+        self.chars_before += item.chars_before
+        self.chars_after += item.chars_after
+        canonical = _str(record, "duplicate_of")
+        if canonical is not None:
+            self.duplicates += 1
+            if shown:
+                self.copies.setdefault(canonical, []).append(
+                    Link(self.anchors.titles[anchor], href, _str(record, "source"))
+                )
+
+
 def build_view(
     articles: Iterable[Record],
     quarantined: Iterable[Record],
     manifest: Mapping[str, Any],
     clusters: Iterable[Record] = (),
     config: ReportConfig | None = None,
+    tally: Tally | None = None,
 ) -> ReportView:
-    """Two passes over `articles` (it may be a spool on disk, read twice); only the first
+    """Two passes over `articles` (it may be a spool on disk), the first skipped if
+    `tally` has taken it (over the same articles, with the same config); only the first
     `config.max_articles` are held in memory, everything else is counted."""
     config = config or ReportConfig()
-    limit = config.max_articles
-    anchors = _Anchors()
-    anchor_list: list[str] = []
-    copies: dict[str, list[Link]] = {}
-    stats: list[_Stats] = []
-    reasons: Counter[str] = Counter()
-    total = kept = chars_before = chars_after = duplicates = 0
-    for i, record in enumerate(articles):  # pass 1: anchors, links between articles, counts
-        total += 1
-        shown = i < limit
-        anchor = anchors.add(record) if shown else ""
-        href = f"#{anchor}" if shown else None
-        if shown:
-            anchor_list.append(anchor)
-        item = _stats(record, href)
-        if i < config.chart_sources:
-            stats.append(item)
-        for _, per_reason in item.removed:
-            reasons.update(dict(per_reason))
-        kept += len(_records(record.get("paragraphs")))
-        chars_before += item.chars_before
-        chars_after += item.chars_after
-        canonical = _str(record, "duplicate_of")
-        if canonical is not None:
-            duplicates += 1
-            if shown:
-                copies.setdefault(canonical, []).append(
-                    Link(anchors.titles[anchor], href, _str(record, "source"))
-                )
+    if tally is None:
+        tally = Tally(config)
+        for record in articles:
+            tally.add(record)
+    elif tally.config != config:
+        raise ValueError("the tally was taken with another report config")
+    anchors, anchor_list, copies = tally.anchors, tally.anchor_list, tally.copies
+    limit, total = config.max_articles, tally.total
     views: list[ArticleView] = []
     for i, record in enumerate(articles):  # pass 2: the articles shown in full
         if i >= len(anchor_list):
@@ -707,6 +731,7 @@ def build_view(
         if len(shown_list) < limit and _shows_any(cluster):
             shown_list.append(cluster)
 
+    reasons = tally.reasons
     most = max(reasons.values(), default=0) or 1
     reason_rows = tuple(
         ReasonRow(reason, category(reason), n, 100 * n / most)
@@ -737,20 +762,20 @@ def build_view(
         inputs=inputs if inputs is not None else total + quarantine_total,
         articles=total,
         quarantined=quarantine_total,
-        kept=kept,
+        kept=tally.kept,
         removed=sum(reasons.values()),
         document_clusters=sum(level_counts.values()),
         paragraph_clusters=paragraph_total,
-        duplicate_articles=duplicates,
-        chars_before=chars_before,
-        chars_after=chars_after,
+        duplicate_articles=tally.duplicates,
+        chars_before=tally.chars_before,
+        chars_after=tally.chars_after,
         reasons=reason_rows,
         by_category=tuple((c, by_category[c]) for c in Category),
     )
     return ReportView(
         title=config.title,
         summary=summary,
-        charts=(_removed_chart(stats, total), _size_chart(stats, total)),
+        charts=(_removed_chart(tally.stats, total), _size_chart(tally.stats, total)),
         articles=tuple(views),
         hidden_articles=total - len(views),
         document_clusters=tuple(document_clusters),
@@ -777,12 +802,14 @@ def iter_report(
     manifest: Mapping[str, Any],
     clusters: Iterable[Record] = (),
     config: ReportConfig | None = None,
+    tally: Tally | None = None,
 ) -> Iterator[str]:
     """The page in chunks, so a large report is written without one giant string.
 
-    `articles` is read twice: pass a list or a re-iterable spool, not a generator.
+    `articles` is read twice (once without `tally`, see `build_view`): pass a list or a
+    re-iterable spool, not a generator.
     """
-    view = build_view(articles, quarantined, manifest, clusters, config)
+    view = build_view(articles, quarantined, manifest, clusters, config, tally)
     return environment().get_template(TEMPLATE).generate(view=view)
 
 

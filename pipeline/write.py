@@ -134,12 +134,11 @@ class MarkdownFiles:
         self.folder = out / MARKDOWN_DIR
         self.made: set[str] = set()
 
-    def add(self, record: ArticleRecord) -> ArticleRecord:
+    def add(self, record: ArticleRecord) -> None:
         name = f"{record['id']}.md"
         if name not in self.made:
             write_atomic(self.folder / name, article_markdown(record))
             self.made.add(name)
-        return record
 
     def finish(self) -> int:
         if self.folder.is_dir():
@@ -182,17 +181,27 @@ def write_outputs(
     clusters: Iterable[Mapping[str, Any]] = (),
 ) -> None:
     """Write every output file; the manifest last, so its presence means a whole run."""
-    from pipeline.report import iter_report  # see WRITER_MODULES
+    from pipeline.report import Tally, iter_report  # see WRITER_MODULES
 
     # An earlier run's manifest must not vouch for a mix of its files and ours if this
     # run is killed half-way through writing.
     (out / MANIFEST).unlink(missing_ok=True)
-    if markdown:
-        files = MarkdownFiles(out)
-        write_jsonl(out / ARTICLES, (files.add(record) for record in articles))
+    report = report or ReportConfig()
+    # the Markdown files and the report's counting pass ride on the pass that writes
+    # `articles.jsonl`: the records may be spooled, and each pass parses them all again
+    files = MarkdownFiles(out) if markdown else None
+    tally = Tally(report) if report.enabled else None
+
+    def passing(record: ArticleRecord) -> ArticleRecord:
+        if files is not None:
+            files.add(record)
+        if tally is not None:
+            tally.add(record)
+        return record
+
+    write_jsonl(out / ARTICLES, map(passing, articles))
+    if files is not None:
         files.finish()
-    else:
-        write_jsonl(out / ARTICLES, articles)
     write_jsonl(out / QUARANTINE, quarantined)
     clusters = list(clusters)
     write_jsonl(out / CLUSTERS, clusters)
@@ -200,10 +209,9 @@ def write_outputs(
     # overlaps the report, which is Python (the two were a third of a run's tail).
     with ThreadPoolExecutor(1, thread_name_prefix="parquet") as background:
         parquet = background.submit(_write_parquet_file, out)
-        report = report or ReportConfig()
-        if report.enabled:
+        if tally is not None:
             with _AtomicFile(out / REPORT) as fh:
-                fh.writelines(iter_report(articles, quarantined, manifest, clusters, report))
+                fh.writelines(iter_report(articles, quarantined, manifest, clusters, report, tally))
         else:  # a report left from an earlier run would describe other outputs
             (out / REPORT).unlink(missing_ok=True)
         parquet.result()

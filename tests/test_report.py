@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import PipelineConfig, ReportConfig
-from pipeline.report import Category, build_view, category, render_report
+from pipeline.report import Category, Tally, build_view, category, iter_report, render_report
 from pipeline.run import run
-from pipeline.write import ARTICLES, MANIFEST, QUARANTINE, REPORT
+from pipeline.write import ARTICLES, MANIFEST, QUARANTINE, REPORT, write_outputs
 
 from .conftest import SEEDS
 
@@ -395,3 +395,54 @@ def test_disabled_report_is_not_left_from_an_earlier_run(tmp_path: Path) -> None
     config = PipelineConfig.from_mapping({"report": {"enabled": False}})
     run([str(SEEDS / "003_7389142354fb220e.txt")], out, config)
     assert not (out / REPORT).exists()
+
+
+@pytest.mark.parametrize(
+    "config",
+    [ReportConfig(), ReportConfig(max_articles=2, chart_sources=3), ReportConfig(max_articles=1)],
+    ids=["defaults", "capped", "one-shown"],
+)
+def test_a_tally_taken_beforehand_gives_the_same_page(seed_out: Path, config: ReportConfig) -> None:
+    articles, quarantined, manifest = load(seed_out)
+    cross, clusters = crossdoc(articles)
+    tally = Tally(config)
+    for record in cross:
+        tally.add(record)
+    with_tally = "".join(iter_report(cross, quarantined, manifest, clusters, config, tally))
+    assert with_tally == render_report(cross, quarantined, manifest, clusters, config)
+
+
+def test_a_tally_of_another_config_is_refused(seed_out: Path) -> None:
+    articles, quarantined, manifest = load(seed_out)
+    with pytest.raises(ValueError, match="another report config"):
+        build_view(articles, quarantined, manifest, (), ReportConfig(), Tally(ReportConfig(2)))
+
+
+class CountingReads(list[Record]):
+    """A list that counts the records read by iteration, as a spool would parse them."""
+
+    reads = 0
+
+    def __iter__(self) -> Iterator[Record]:
+        for record in super().__iter__():
+            self.reads += 1
+            yield record
+
+
+def test_writing_reads_the_articles_once_and_the_shown_ones_again(
+    seed_out: Path, tmp_path: Path
+) -> None:
+    articles, quarantined, manifest = load(seed_out)
+    records = CountingReads(articles)
+    shown = 2
+    write_outputs(
+        tmp_path,
+        records,
+        quarantined,
+        manifest,
+        report=ReportConfig(max_articles=shown),  # type: ignore[arg-type]
+    )
+    # one pass for articles.jsonl (and the Markdown files and the report's counts), then
+    # the shown articles (and the one that ends that pass)
+    assert records.reads == len(articles) + shown + 1
+    assert (tmp_path / ARTICLES).read_bytes() == (seed_out / ARTICLES).read_bytes()
