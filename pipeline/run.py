@@ -152,7 +152,8 @@ def finish_run(
 
     The records may be spooled on disk (see `collect`): iterate over them as often as
     needed, but do not gather them all into memory — a run can hold 100,000 articles.
-    `scan` is the cross-document step's first pass if `collect` took it.
+    `scan` is the cross-document step's first pass if `collect` took it (used once: a
+    retry scans the records again).
 
     The CLI and the Prefect flow both end here, so they write identical outputs.
     """
@@ -192,7 +193,7 @@ def cross_documents(
     """Clusters across documents, with the persistent index under `out` by default."""
     index = open_index(config.index, out, config.max_bucket)
     try:
-        return apply_crossdoc(articles, config, index, None if scan is None else scan.result())
+        return apply_crossdoc(articles, config, index, None if scan is None else scan.take())
     finally:
         if index is not None:
             index.close()

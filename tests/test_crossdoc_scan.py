@@ -42,11 +42,11 @@ def test_a_pass_taken_while_collecting_gives_the_same_result(
     for record in records:
         first.add(record)
     assert len(first) == len(records)
-    assert result_json(records, NO_INDEX, first=first.result()) == result_json(records, NO_INDEX)
+    assert result_json(records, NO_INDEX, first=first.take()) == result_json(records, NO_INDEX)
 
 
-def test_the_pass_survives_being_used_twice(seed_articles: dict[str, Article]) -> None:
-    """A retried write step runs the whole step again on the same first pass."""
+def test_the_step_only_reads_the_pass(seed_articles: dict[str, Article]) -> None:
+    """Nothing in the step edits the pass: run twice on it, the same result."""
     records = [article_record(a) for _, a in sorted(seed_articles.items())]
     config = dataclasses.replace(NO_INDEX, drop_cross_document_duplicates=True)
     first = scan(records, config)
@@ -60,12 +60,18 @@ def test_a_pass_over_other_records_is_refused() -> None:
         apply_crossdoc(records, NO_INDEX, first=scan(records * 2, NO_INDEX))
 
 
-def test_no_record_after_the_result() -> None:
+def test_the_pass_is_taken_once_then_the_step_scans_itself() -> None:
+    """A retried step (the flow's write task) finds the pass taken and scans the records."""
+    records = [make(["one two three four", "five six seven"], f"{i}.txt") for i in range(3)]
     first = Scan(NO_INDEX)
-    first.add(make(["one two three"], "a.txt"))
-    assert first.result() is first.result()
+    for record in records:
+        first.add(record)
+    once = result_json(records, NO_INDEX, first=first.take())
+    again = first.take()
+    assert again is None
+    assert result_json(records, NO_INDEX, first=again) == once
     with pytest.raises(RuntimeError, match="closed"):
-        first.add(make(["four five six"], "b.txt"))
+        first.add(records[0])
 
 
 def test_paragraphs_over_the_cap_are_counted_not_compared() -> None:

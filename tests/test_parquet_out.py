@@ -215,13 +215,25 @@ def test_readme_recipe_runs_on_the_output(
         assert "TikTok" in printed
 
 
-@pytest.mark.parametrize("block_bytes", [1 << 10, 1 << 20], ids=["record-over-block", "blocks"])
+@pytest.mark.parametrize(
+    ("block_bytes", "last_newline"),
+    [(1 << 10, True), (1 << 20, True), (1 << 20, False), (7, False)],
+    ids=["record-over-block", "blocks", "no-final-newline", "tiny-blocks-no-final-newline"],
+)
 def test_records_of_any_length_convert_in_order(
-    tmp_path: Path, seed_run: Path, monkeypatch: pytest.MonkeyPatch, block_bytes: int
+    tmp_path: Path,
+    seed_run: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    block_bytes: int,
+    last_newline: bool,
 ) -> None:
-    """Records are read a block at a time; one longer than a block still converts."""
+    """Records are read a block of lines at a time; one longer than a block still
+    converts, and so does a last line without its newline."""
     records = jsonl(seed_run / ARTICLES) * 40
     assert max(len(json.dumps(r)) for r in records) > 1 << 10
+    path = _jsonl(tmp_path, records)
+    if not last_newline:
+        path.write_bytes(path.read_bytes().rstrip(b"\n"))
     monkeypatch.setattr("pipeline.parquet_out.BLOCK_BYTES", block_bytes)
-    assert write_parquet(tmp_path / PARQUET, _jsonl(tmp_path, records)) == len(records)
+    assert write_parquet(tmp_path / PARQUET, path) == len(records)
     assert pq.read_table(tmp_path / PARQUET).to_pylist() == records

@@ -184,7 +184,8 @@ def test_a_failed_write_is_retried_without_counting_twice(
         out: Path, articles: Any, quarantined: Any, config: Any, summary: Any, scan: Any
     ) -> None:
         calls.append(summary.articles)
-        # the whole step (counts edited, the first pass used), then a failure
+        # the whole step (counts edited, the first pass taken), then a failure; the
+        # retry scans the spooled records again
         real(out, articles, quarantined, config, summary, scan)
         if len(calls) == 1:
             raise OSError("disk hiccup")
