@@ -89,11 +89,22 @@ class DecodedText:
     encoding: str
 
 
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode_bytes(data: bytes) -> DecodedText:
     """Decode `data`, raising `BinaryContentError` when it is not text at all."""
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return DecodedText(_clean(data[len(bom) :].decode(name, errors="replace")), name)
+            body = data[len(bom) :]
+            if name.startswith("utf-32") and not _decodes(body, name):
+                continue  # FF FE 00 00 is also UTF-16 LE's BOM and a NUL character
+            return DecodedText(_clean(body.decode(name, errors="replace")), name)
     kind = filetype.guess(data[:8192])
     if kind is not None and not kind.mime.startswith("text/"):
         raise BinaryContentError(f"binary content ({kind.mime}), not a text or HTML page")

@@ -250,3 +250,18 @@ def test_unicode_round_trips(text: str, codec: str) -> None:
     except BinaryContentError:
         return  # control characters galore: legitimately not text
     assert decoded.text == text.replace("\x00", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [("\x000", "utf-16-le"), ("\x00ab", "utf-16-le"), ("\x000", "utf-32-le")],
+    ids=["utf16-nul-first", "utf16-nul-first-longer", "utf32-nul-first"],
+)
+def test_a_bom_shared_by_utf16_and_utf32_picks_the_one_that_decodes(text: str, codec: str) -> None:
+    """FF FE 00 00 starts UTF-32 LE, and UTF-16 LE text whose first character is NUL."""
+    data = (
+        codecs.BOM_UTF16_LE[:2] + text.encode(codec)
+        if codec == "utf-16-le"
+        else (codecs.BOM_UTF32_LE + text.encode(codec))
+    )
+    assert decode_bytes(data).text == text.replace("\x00", "")
