@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 from pipeline.config import PipelineConfig  # noqa: E402
 from pipeline.model import RawDocument  # noqa: E402
 from pipeline.process import process_all  # noqa: E402
-from pipeline.read import expand_inputs, iter_documents  # noqa: E402
+from pipeline.read.inputs import expand_inputs  # noqa: E402
+from pipeline.read.page import iter_documents  # noqa: E402
 
 _CONFIG = PipelineConfig()
 

@@ -31,8 +31,9 @@ from pathlib import Path
 
 from datasketch import MinHash, MinHashLSH
 
-from pipeline.candidates import Matches, MatchSettings, find_pairs
-from pipeline.fingerprint import shingle_table, shingles, tokens
+from pipeline.similarity.candidates import find_pairs
+from pipeline.similarity.pairs import Matches, MatchSettings
+from pipeline.similarity.shingles import shingle_table, shingles, tokens
 
 GROUND_TRUTH = (
     Path(__file__).resolve().parents[2] / "shared/bench/scrapinghub-dev/ground-truth.json"

@@ -30,12 +30,13 @@ import time
 from pathlib import Path
 
 from pipeline.config import CrossdocConfig, PipelineConfig
-from pipeline.crossdoc import apply_crossdoc
-from pipeline.fingerprint import shingle_table, shingles
+from pipeline.crossdoc.step import apply_crossdoc
 from pipeline.model import Article, Format, Metadata, Paragraph
 from pipeline.records import ArticleRecord, article_record
-from pipeline.run import RunSummary, close_spools, finish_run
-from pipeline.spool import RecordSpool
+from pipeline.runtime.run import close_spools, finish_run
+from pipeline.runtime.spool import RecordSpool
+from pipeline.runtime.summary import RunSummary
+from pipeline.similarity.shingles import shingle_table, shingles
 
 GROUND_TRUTH = (
     Path(__file__).resolve().parents[2] / "shared/bench/scrapinghub-dev/ground-truth.json"

@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from pipeline.parallel import process_batch
-from pipeline.pool import RenewingPool
+from pipeline.runtime.parallel import process_batch
+from pipeline.runtime.pool import RenewingPool
 
 RunnerKind = Literal["threads", "processes", "dask"]
 RUNNER_KINDS: tuple[str, ...] = ("threads", "processes", "dask")

@@ -16,11 +16,10 @@ from typing import NoReturn
 
 from tqdm import tqdm
 
-from pipeline.config import ConfigError, CrossdocConfig, PipelineConfig
-from pipeline.index_store import IndexStoreError, open_index
-from pipeline.parallel import start_workers_early
-from pipeline.read import InputError
-from pipeline.write import OutputError
+from pipeline.config import CrossdocConfig, PipelineConfig
+from pipeline.crossdoc.index import open_index
+from pipeline.errors import ConfigError, IndexStoreError, InputError, OutputError
+from pipeline.runtime.parallel import start_workers_early
 
 EPILOG = """\
 outputs (under --out):
@@ -128,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, IndexStoreError) as exc:
         return _fail(str(exc))
     start_workers_early(config.parallel)
-    from pipeline.run import run  # the stages: imported while the forkserver imports too
+    from pipeline.runtime.run import run
 
     bar: tqdm[None] | None = None
 

@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
-class ConfigError(ValueError):
-    """A configuration file or value that cannot be used."""
+from pipeline.errors import ConfigError
 
 
 @dataclass(frozen=True, slots=True)

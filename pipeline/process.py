@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from pipeline.assemble import assemble
-from pipeline.clean import clean_paragraphs
+from pipeline.clean.passes import clean_paragraphs
 from pipeline.config import PipelineConfig
-from pipeline.deadline import DeadlineExceeded, Watchdog, thread_watchdog, time_limit
-from pipeline.dedupe import near_duplicates
-from pipeline.extract import ExtractionError, extract_document
+from pipeline.dedupe.assemble import assemble
+from pipeline.dedupe.within import near_duplicates
+from pipeline.errors import DeadlineExceeded, ExtractionError
+from pipeline.extract.document import extract_document
 from pipeline.model import Article, Format, Quarantine, RawDocument
+from pipeline.runtime.deadline import Watchdog, thread_watchdog, time_limit
 
 
 def process_document(

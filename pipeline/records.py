@@ -120,20 +120,3 @@ def removal_record(removal: Removal) -> RemovalRecord:
 
 def quarantine_record(item: Quarantine) -> QuarantineRecord:
     return {"source": item.source, "reason": item.reason, "stage": item.stage}
-
-
-def article_markdown(record: ArticleRecord) -> str:
-    """A human-readable rendering: title heading, metadata list, body."""
-    lines = [f"# {record['title'] or 'Untitled'}", ""]
-    for key, value in (
-        ("author", record["author"]),
-        ("date", record["date"]),
-        ("site", record["site"]),
-        ("url", record["url"]),
-        ("source", record["source"]),
-    ):
-        if value:
-            lines.append(f"- **{key}**: {value}")
-    lines.append(f"- **id**: {record['id']}")
-    lines.extend(["", record["text"], ""])
-    return "\n".join(lines)

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-
-from .conftest import ROOT, seed_path
+from tests.support import ROOT, seed_path
 
 SEED = str(seed_path("000"))
 
@@ -145,7 +144,7 @@ def test_workers_start_early_only_when_a_pool_may_be_used(workers: int, starts: 
     code = (
         "import psutil; "
         "from pipeline.config import ParallelConfig; "
-        "from pipeline.parallel import start_workers_early; "
+        "from pipeline.runtime.parallel import start_workers_early; "
         f"start_workers_early(ParallelConfig(workers={workers})); "
         # a child shows the parent's command line until it has exec'd: look for a while
         f"import time; end = time.monotonic() + {10 if starts else 1}; seen = False\n"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import ConfigError, LimitsConfig, PipelineConfig, ReadConfig
+from pipeline.config import LimitsConfig, PipelineConfig, ReadConfig
+from pipeline.errors import ConfigError
 
 
 def load(tmp_path: Path, text: str) -> PipelineConfig:

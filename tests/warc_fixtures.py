@@ -10,7 +10,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from .conftest import SHARED
+from tests.support import SHARED
 
 DEV_HTML = SHARED / "bench" / "scrapinghub-dev" / "html"
 

@@ -18,10 +18,9 @@ from prefect.client.schemas.objects import State
 
 from flows.clean_articles.flow import clean_articles
 from flows.runners import RUNNER_KINDS
-from pipeline import parallel
-from pipeline.config import ConfigError, PipelineConfig
-from pipeline.read import InputError
-from pipeline.write import OutputError
+from pipeline.config import PipelineConfig
+from pipeline.errors import ConfigError, InputError, OutputError
+from pipeline.runtime import parallel
 
 
 def build_parser() -> argparse.ArgumentParser:

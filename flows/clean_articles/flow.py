@@ -34,16 +34,18 @@ from prefect.utilities.annotations import quote
 from flows.keys import config_key, content_key
 from flows.report import quarantine_table, summary_markdown
 from flows.runners import RUNNER_KINDS, api_url_for_workers, compute_pool, make_task_runner
-from pipeline import parallel
 from pipeline.config import PipelineConfig, ReadConfig
-from pipeline.crossdoc_scan import Scan
-from pipeline.lock import output_lock
+from pipeline.crossdoc.scan import Scan
 from pipeline.model import Article, Quarantine, RawDocument
-from pipeline.pool import RenewingPool, quarantine_all
-from pipeline.read import InputFile, expand_inputs, iter_documents
+from pipeline.output.lock import output_lock
+from pipeline.output.write import prepare_output
+from pipeline.read.inputs import InputFile, expand_inputs
+from pipeline.read.page import iter_documents
 from pipeline.records import ArticleRecord, QuarantineRecord
-from pipeline.run import RunSummary, complete_run, finish_run
-from pipeline.write import prepare_output
+from pipeline.runtime import parallel
+from pipeline.runtime.pool import RenewingPool, quarantine_all
+from pipeline.runtime.run import complete_run, finish_run
+from pipeline.runtime.summary import RunSummary
 
 CHUNK_SIZES = {"threads": 200, "processes": 200, "dask": 50}
 """Documents per task when the run does not say, by task runner. Dask balances whole

@@ -28,11 +28,10 @@ import flows.clean_articles.flow as flow_module
 from flows.clean_articles import PARTIAL_STATE, clean_articles, main
 from pipeline.config import PipelineConfig
 from pipeline.model import RawDocument
+from pipeline.output.names import ARTICLES, MANIFEST, QUARANTINE, REPORT
 from pipeline.process import process_document
-from pipeline.run import run
-from pipeline.write import ARTICLES, MANIFEST, QUARANTINE, REPORT
-
-from ..conftest import ROOT, SEEDS
+from pipeline.runtime.run import run
+from tests.support import ROOT, SEEDS
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -282,8 +281,8 @@ def test_a_page_that_kills_its_worker_costs_only_that_page(
 ) -> None:
     from contextlib import contextmanager
 
-    from pipeline.pool import DIED, RenewingPool
-    from tests.test_pool import KILLER, dying_on_killer
+    from pipeline.runtime.pool import DIED, RenewingPool
+    from tests.runtime.test_pool import KILLER, dying_on_killer
 
     @contextmanager
     def pool_with_killer(kind: str, workers: int | None = None) -> Iterator[RenewingPool]:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ..conftest import ROOT
+from tests.support import ROOT
 
 COMPOSE = ROOT / "docker-compose.yml"
 PREFECT_YAML = ROOT / "prefect.yaml"

@@ -14,10 +14,9 @@ import pytest
 
 from flows.clean_articles import clean_articles
 from pipeline.config import PipelineConfig
-from pipeline.run import run
-
-from ..conftest import SEEDS
-from ..warc_fixtures import Entry, dev_page, write_warc
+from pipeline.runtime.run import run
+from tests.support import SEEDS
+from tests.warc_fixtures import Entry, dev_page, write_warc
 
 pytestmark = [pytest.mark.usefixtures("prefect_server"), pytest.mark.slow]
 

@@ -21,10 +21,9 @@ import httpx
 import pytest
 
 from pipeline.config import PipelineConfig
-from pipeline.run import run
-from pipeline.write import ARTICLES, QUARANTINE
-
-from ..conftest import ROOT
+from pipeline.output.names import ARTICLES, QUARANTINE
+from pipeline.runtime.run import run
+from tests.support import ROOT
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(420)]
 

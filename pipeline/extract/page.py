@@ -1,0 +1,91 @@
+"""Main text and metadata from HTML with trafilatura, parsed once.
+
+The page is parsed a single time with lxml and the tree handed to trafilatura, so the
+metadata (`html_metadata`) and the body come from one parse. trafilatura's own XML body
+is walked to keep paragraph boundaries, headings and how much of each paragraph is link
+text, which plain-text output would flatten.
+"""
+
+from __future__ import annotations
+
+import re
+
+import trafilatura
+from lxml import etree, html
+from trafilatura.settings import Extractor
+
+from pipeline.config import ExtractConfig
+from pipeline.errors import ExtractionError
+from pipeline.extract.guards import empty_page_reason
+from pipeline.extract.metadata import page_metadata
+from pipeline.extract.paragraphs import body_paragraphs
+from pipeline.model import Metadata, Paragraph
+
+# libxml2 refuses XPath expressions much longer than this many steps.
+_XPATH_DEPTH_MAX = 1000
+_XML_DECLARATION = re.compile(r"^<\?xml[^>]{0,200}\?>")
+
+
+def extract_html(
+    markup: str, config: ExtractConfig, url: str | None = None
+) -> tuple[Metadata, tuple[Paragraph, ...]]:
+    tree = parse_html(markup, config.max_tree_depth)
+    empty = empty_page_reason(tree, config.min_text_chars)
+    if empty is not None:
+        raise ExtractionError(empty)
+    options = Extractor(
+        output_format="python",
+        fast=config.fast,
+        precision=config.favor_precision,
+        recall=config.favor_recall,
+        comments=False,
+        tables=config.include_tables,
+        # Links are kept to measure how much of each paragraph is link text; with no URL
+        # given, trafilatura does not resolve each of them (the targets are not used).
+        links=True,
+        with_metadata=False,
+    )
+    try:
+        metadata = page_metadata(tree, url)
+        document = trafilatura.bare_extraction(tree, options=options)
+    except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
+        raise ExtractionError(f"extraction failed: {type(exc).__name__}: {exc}") from exc
+    if document is None or isinstance(document, dict) or document.body is None:
+        raise ExtractionError("no main text found in the page")
+    return metadata, tuple(body_paragraphs(document.body))
+
+
+def parse_html(markup: str, max_depth: int) -> html.HtmlElement:
+    # The text is already decoded: an XHTML prolog's `encoding=` no longer applies, and
+    # lxml refuses str input that carries one.
+    markup = _XML_DECLARATION.sub("", markup.strip(), count=1).strip()
+    if not markup:
+        raise ExtractionError("empty page")
+    parser = html.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, huge_tree=False, recover=True
+    )
+    try:
+        tree = html.fromstring(markup, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise ExtractionError(f"unparseable HTML: {exc}") from exc
+    if tree is None:
+        raise ExtractionError("unparseable HTML")
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # libxml2 stops building the tree at its depth limit: what follows is lost.
+        raise ExtractionError("HTML nested too deep: libxml2 stopped at its depth limit (256)")
+    if _depth_exceeds(tree, max_depth):
+        raise ExtractionError(f"HTML nested deeper than {max_depth} levels")
+    return tree
+
+
+def _depth_exceeds(tree: html.HtmlElement, limit: int) -> bool:
+    if limit <= _XPATH_DEPTH_MAX:
+        # One XPath step per level, evaluated in C: any element `limit` levels below the
+        # root. Walking the tree in Python costs more than the rest of the parse.
+        return bool(tree.xpath("boolean(" + "/".join(["*"] * limit) + ")"))
+    depth = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > limit:
+            return True
+    return False

@@ -1,0 +1,139 @@
+"""Command-line inputs to files, accounting for every one of them.
+
+Inputs are files, folders (walked recursively, in sorted order so runs are reproducible)
+and glob patterns. Anything that is not a regular file or cannot be listed becomes a
+`Quarantine` with the reason instead of an exception."""
+
+from __future__ import annotations
+
+import glob
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.model import Quarantine
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """A path found from the inputs; `source` is how the user would recognise it."""
+
+    source: str
+    path: Path
+
+
+def expand_inputs(inputs: Sequence[str]) -> Iterator[InputFile | Quarantine]:
+    """Yield every file under the inputs once, in a stable order.
+
+    A folder named on the command line is read even when the name is a symbolic link;
+    inside folders, symbolic links to folders are recorded and not followed (no loops,
+    no escaping the tree), symlinks to files are read. Special files (FIFOs, sockets,
+    devices) are reported, never opened: opening a FIFO blocks. Names that are not valid
+    UTF-8 keep their undecodable bytes as `\\xNN` in `source`, so every record can be
+    written.
+    """
+    seen: set[str] = set()
+    for given in inputs:
+        matches = _match(given)
+        if not matches:
+            raise InputError(f"input not found: {_printable(given)}")
+        named = matches == [given]  # spelt out, not chosen by a wildcard
+        for match in matches:
+            for item in _walk(match, follow_link=named):
+                key = str(item.path) if isinstance(item, InputFile) else item.source
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield item
+
+
+def _match(given: str) -> list[str]:
+    if os.path.lexists(given):
+        return [given]
+    if glob.has_magic(given):
+        literal = _literal_parts(given)
+        found = glob.glob(given, recursive=True)
+        return sorted(m for m in found if not _through_symlink(m, literal))
+    return []
+
+
+def _literal_parts(pattern: str) -> int:
+    """How many leading components of a glob pattern the user spelt out."""
+    parts = Path(pattern).parts
+    return next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts))
+
+
+def _through_symlink(match: str, literal: int) -> bool:
+    """True when a folder that a wildcard chose on the way to `match` is a symlink.
+
+    `glob` follows symlinked folders, so a link back up the tree would list the same
+    files under ever longer names until the kernel's ELOOP limit.
+    """
+    parts = Path(match).parts
+    return any(os.path.islink(os.path.join(*parts[:i])) for i in range(literal + 1, len(parts)))
+
+
+def _walk(top: str, follow_link: bool) -> Iterator[InputFile | Quarantine]:
+    """Depth-first in sorted order, with an explicit stack: deep trees cannot overflow.
+
+    `follow_link`: whether `top` itself may be a symlink to a folder that is walked."""
+    pending = [top]
+    folders: set[tuple[int, int]] = set()
+    while pending:
+        path_str = pending.pop()
+        source = _printable(path_str)
+        try:
+            st = os.lstat(path_str)
+        except OSError as exc:
+            yield Quarantine(source, f"cannot stat: {exc.strerror}", "read")
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            try:
+                target = os.stat(path_str)
+            except OSError:
+                yield Quarantine(source, "broken or looping symbolic link", "read")
+                continue
+            if stat.S_ISDIR(target.st_mode) and not (follow_link and path_str == top):
+                yield Quarantine(source, "symbolic link to a folder: not followed", "read")
+                continue
+            st = target
+        if stat.S_ISDIR(st.st_mode):
+            if (st.st_dev, st.st_ino) in folders:  # a bind mount inside itself
+                yield Quarantine(source, "folder already read (a loop): not read again", "read")
+                continue
+            folders.add((st.st_dev, st.st_ino))
+            try:
+                children = sorted(os.listdir(path_str))
+            except OSError as exc:
+                yield Quarantine(source, f"cannot list folder: {exc.strerror}", "read")
+                continue
+            pending.extend(os.path.join(path_str, child) for child in reversed(children))
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            yield Quarantine(source, f"not a regular file ({file_kind(st.st_mode)})", "read")
+            continue
+        yield InputFile(source, Path(path_str))
+
+
+def _printable(path: str) -> str:
+    """The name as UTF-8 text: undecodable bytes (kept by Python as surrogates) as `\\xNN`.
+
+    A lone surrogate in a record would make the JSON writer fail at the very end of a run.
+    """
+    try:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    except UnicodeError:
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "named pipe"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special file"

@@ -1,0 +1,32 @@
+"""What `manifest.json` records of a run: counts, the config used, library versions, timings."""
+
+from __future__ import annotations
+
+import platform
+from importlib import metadata
+from typing import Any
+
+from pipeline.config import PipelineConfig
+from pipeline.runtime.summary import RunSummary
+
+_LIBRARIES = ("newsclean", "trafilatura", "datasketch", "lxml", "markdown-it-py", "xxhash")
+"""The tool and the libraries whose behaviour shapes the output."""
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in _LIBRARIES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def build_manifest(config: PipelineConfig, summary: RunSummary) -> dict[str, Any]:
+    return {
+        "counts": summary.counts(),
+        "config": config.to_dict(),
+        "versions": versions(),
+        "timings": {k: round(v, 3) for k, v in sorted(summary.timings.items())},
+    }

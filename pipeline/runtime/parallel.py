@@ -1,0 +1,100 @@
+"""Documents through `process_document` on every core, in order, in bounded memory.
+
+The documents are read in the parent (a stream: archives are never loaded whole), cut
+into batches and handed to a process pool. At most `workers * batches_in_flight` batches
+are queued at any time, and results are yielded in submission order, so the output is the
+same as a single-process run and memory does not grow with the corpus. (`Pool.imap` would
+keep the order but its feeder thread drains the whole input into the queue.)
+
+A worker that dies (a crash in a C extension, the OOM killer) costs only its document:
+see `pipeline.pool`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
+from typing import TypeVar
+
+from pipeline.config import ParallelConfig, PipelineConfig
+from pipeline.runtime.pool import BatchFn, Item, Outcome, RenewingPool, Ticket, forkserver_context
+
+T = TypeVar("T")
+
+__all__ = [
+    "batches",
+    "default_workers",
+    "forkserver_context",
+    "process_batch",
+    "process_stream",
+    "resolve_workers",
+    "start_workers_early",
+]
+
+
+def default_workers() -> int:
+    """The cores this process may run on (its CPU affinity, not the machine's total)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def resolve_workers(workers: int) -> int:
+    return workers if workers > 0 else default_workers()
+
+
+def process_batch(batch: list[Item], config: PipelineConfig) -> list[Outcome]:
+    """What a worker runs: a plain function, so any executor (Dask too) can call it."""
+    from pipeline.process import process_all
+
+    return list(process_all(batch, config))
+
+
+def start_workers_early(config: ParallelConfig) -> None:
+    """Start the forkserver now if the run will want workers.
+
+    Called by the CLI before it imports the stages: the server then imports trafilatura
+    and the pipeline on one core while the CLI imports its own on the other, instead of
+    one after the other (~0.3 s of a run's start). Harmless if no pool is made later.
+    """
+    if resolve_workers(config.workers) > 1:
+        from multiprocessing import forkserver
+
+        forkserver_context()
+        forkserver.ensure_running()
+
+
+def process_stream(
+    items: Iterable[Item], config: PipelineConfig, batch_fn: BatchFn = process_batch
+) -> Iterator[Outcome]:
+    """One outcome per item, in the items' order, on `config.parallel.workers` processes.
+
+    `batch_fn` must be a module-level function (it is pickled by name for the workers).
+    """
+    workers = resolve_workers(config.parallel.workers)
+    iterator = iter(items)
+    head = list(islice(iterator, config.parallel.batch_size))
+    if workers == 1 or len(head) < config.parallel.batch_size:
+        # One process, or less than one batch in all: a pool would cost more than it saves.
+        yield from batch_fn(head, config)
+        for batch in batches(iterator, config.parallel.batch_size):
+            yield from batch_fn(batch, config)
+        return
+    with RenewingPool(workers, batch_fn) as pool:
+        limit = workers * config.parallel.batches_in_flight
+        pending: deque[Ticket] = deque()
+        for batch in batches(chain(head, iterator), config.parallel.batch_size):
+            pending.append(pool.submit(batch, config))
+            if len(pending) >= limit:
+                yield from pool.result(pending.popleft(), config)
+        while pending:
+            yield from pool.result(pending.popleft(), config)
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch

@@ -1,0 +1,240 @@
+"""A whole run over inputs: expand, read, process, write — the CLI's engine.
+
+Stages stay pure; this module only sequences them, counts, and times. Outcomes keep the
+order of the inputs so reruns are byte-identical.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import CrossdocConfig, PipelineConfig
+from pipeline.crossdoc.index import open_index
+from pipeline.crossdoc.scan import Scan
+from pipeline.crossdoc.step import CrossdocResult, apply_crossdoc
+from pipeline.model import Article, Quarantine, RawDocument
+from pipeline.output.lock import output_lock
+from pipeline.output.write import import_writers, prepare_output, write_outputs
+from pipeline.read.inputs import InputFile, expand_inputs
+from pipeline.read.page import iter_documents
+from pipeline.records import (
+    ArticleRecord,
+    ClusterRecord,
+    QuarantineRecord,
+    article_record,
+    quarantine_record,
+)
+from pipeline.runtime.manifest import build_manifest
+from pipeline.runtime.parallel import process_stream
+from pipeline.runtime.spool import RecordSpool
+from pipeline.runtime.summary import RunSummary
+
+Progress = Callable[[int, int | None], None]
+"""Called as progress(done, total) after each document; total is None once archives
+have yielded more documents than there are input files."""
+
+
+def read_items(
+    items: Iterable[InputFile | Quarantine], config: PipelineConfig
+) -> Iterator[RawDocument | Quarantine]:
+    for item in items:
+        yield from iter_documents(item, config.read)
+
+
+def process_items(
+    items: Iterable[InputFile | Quarantine], config: PipelineConfig
+) -> Iterator[Article | Quarantine]:
+    """Outcomes in input order, on `config.parallel.workers` processes, streamed."""
+    return process_stream(read_items(items, config), config)
+
+
+def collect(
+    outcomes: Iterable[Article | Quarantine],
+    summary: RunSummary,
+    spool: Path | None = None,
+    scan: Scan | None = None,
+) -> tuple[Sequence[ArticleRecord], Sequence[QuarantineRecord]]:
+    """The records of all outcomes: in lists, or with `spool` (a folder) in temporary
+    files there that the caller closes with `close_spools`: memory then stays flat.
+    Each article record is also given to `scan`, the cross-document step's first pass."""
+    articles: list[ArticleRecord] | RecordSpool[ArticleRecord]
+    quarantined: list[QuarantineRecord] | RecordSpool[QuarantineRecord]
+    if spool is None:
+        articles, quarantined = [], []
+    else:
+        articles, quarantined = RecordSpool(spool, "articles"), RecordSpool(spool, "quarantine")
+    try:
+        for outcome in outcomes:
+            summary.add(outcome)
+            if isinstance(outcome, Quarantine):
+                quarantined.append(quarantine_record(outcome))
+            else:
+                record = article_record(outcome)
+                articles.append(record)
+                if scan is not None:
+                    scan.add(record)
+    except BaseException:
+        close_spools(articles, quarantined)
+        raise
+    return articles, quarantined
+
+
+def close_spools(*records: Sequence[object]) -> None:
+    for spool in records:
+        if isinstance(spool, RecordSpool):
+            spool.close()
+
+
+def finish_run(
+    out: Path,
+    articles: Sequence[ArticleRecord],
+    quarantined: Sequence[QuarantineRecord],
+    config: PipelineConfig,
+    summary: RunSummary,
+    scan: Scan | None = None,
+) -> None:
+    """Everything after per-document processing: the corpus-level steps and the writing.
+
+    The records may be spooled on disk (see `collect`): iterate over them as often as
+    needed, but do not gather them all into memory — a run can hold 100,000 articles.
+    `scan` is the cross-document step's first pass if `collect` took it (used once: a
+    retry scans the records again).
+
+    The CLI and the Prefect flow both end here, so they write identical outputs.
+    """
+    clusters: list[ClusterRecord] = []
+    crossdoc: dict[str, Any] | None = None
+    if config.crossdoc.enabled:
+        started = time.perf_counter()
+        result = cross_documents(out, articles, config.crossdoc, scan)
+        summary.timings["crossdoc_s"] = time.perf_counter() - started
+        articles, clusters, crossdoc = result.articles, result.clusters, result.report.to_dict()
+        if result.quarantined:
+            quarantined = [*quarantined, *result.quarantined]
+        _account(summary, result)
+    manifest = build_manifest(config, summary)
+    if crossdoc is not None:
+        # What this run did to the persistent index differs between reruns by design
+        # (a rerun finds everything known); it goes under "run", beside the timings.
+        manifest["run"] = {key: crossdoc.pop(key) for key in _RUN_KEYS if key in crossdoc}
+        manifest["crossdoc"] = crossdoc
+    write_outputs(
+        out,
+        articles,
+        quarantined,
+        manifest,
+        config.write.markdown,
+        report=config.report,
+        clusters=clusters,
+    )
+
+
+_RUN_KEYS = ("index_added", "index_known", "index_run")
+
+
+def cross_documents(
+    out: Path, articles: Sequence[ArticleRecord], config: CrossdocConfig, scan: Scan | None = None
+) -> CrossdocResult:
+    """Clusters across documents, with the persistent index under `out` by default."""
+    index = open_index(config.index, out, config.max_bucket)
+    try:
+        return apply_crossdoc(articles, config, index, None if scan is None else scan.take())
+    finally:
+        if index is not None:
+            index.close()
+
+
+def _account(summary: RunSummary, result: CrossdocResult) -> None:
+    """Keep the manifest counts equal to what the files hold after corpus-level edits."""
+    emptied = len(result.quarantined)
+    summary.articles -= emptied + result.report.duplicate_articles_dropped
+    summary.quarantined += emptied
+    if emptied:
+        summary.quarantine_by_stage["crossdoc"] += emptied
+    summary.removed_by_reason.update(result.removed_by_reason)
+    summary.paragraphs_kept -= result.paragraphs_gone
+
+
+def run(
+    inputs: Sequence[str],
+    out: Path,
+    config: PipelineConfig,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Run every stage over `inputs` and write the outputs under `out`.
+
+    Raises `InputError` for inputs that name nothing and `OutputError` for an unusable
+    output folder or one another run holds (`OutputBusyError`); bad *content* never
+    raises, it is quarantined.
+    """
+    started = time.perf_counter()
+    prepare_output(out)
+    with output_lock(out):
+        items = list(expand_inputs(inputs))
+
+        def tracked() -> Iterator[Article | Quarantine]:
+            for done, outcome in enumerate(process_items(items, config), start=1):
+                if progress is not None:
+                    progress(done, len(items) if done <= len(items) else None)
+                yield outcome
+
+        return complete_run(out, tracked(), config, started)
+
+
+Finish = Callable[
+    [
+        Path,
+        Sequence[ArticleRecord],
+        Sequence[QuarantineRecord],
+        PipelineConfig,
+        RunSummary,
+        Scan | None,
+    ],
+    None,
+]
+
+
+def _warming_writers(
+    outcomes: Iterable[Article | Quarantine],
+) -> Iterator[Article | Quarantine]:
+    """`outcomes`, and once the first has come (the workers are running by then) the
+    writers' modules imported on a background thread (`write.import_writers`)."""
+    started = False
+    for outcome in outcomes:
+        yield outcome
+        if not started:
+            started = True
+            threading.Thread(target=import_writers, name="import-writers", daemon=True).start()
+
+
+def complete_run(
+    out: Path,
+    outcomes: Iterable[Article | Quarantine],
+    config: PipelineConfig,
+    started: float,
+    finish: Finish = finish_run,
+) -> RunSummary:
+    """Spool the outcomes as they come, then the corpus-level steps and the writing.
+
+    The tail every run shares: the CLI passes its process pool's stream, the Prefect flow
+    its settled batches (and `finish_run` wrapped in a task with retries, as `finish`).
+    `started` is when the run began, for the timings in the manifest.
+    """
+    summary = RunSummary()
+    # the cross-document step's first pass, taken as records come (beside the workers)
+    scan = Scan(config.crossdoc) if config.crossdoc.enabled else None
+    articles, quarantined = collect(_warming_writers(outcomes), summary, spool=out, scan=scan)
+    processed = time.perf_counter()
+    summary.timings["process_s"] = processed - started
+    summary.timings["total_s"] = processed - started
+    try:
+        finish(out, articles, quarantined, config, summary, scan)
+    finally:
+        close_spools(articles, quarantined)
+    summary.timings["write_s"] = time.perf_counter() - processed
+    summary.timings["total_s"] = time.perf_counter() - started
+    return summary

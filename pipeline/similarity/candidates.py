@@ -1,0 +1,73 @@
+"""Candidate pairs of near-duplicate shingle sets across a corpus, verified exactly.
+
+Two generators, because one measure cannot serve both questions:
+
+* MinHash LSH finds pairs by Jaccard. Bands come from `lsh.choose_bands` (a pair exactly
+  at the threshold is a candidate with probability >= `recall`); buckets are formed with
+  numpy over the whole signature matrix at once instead of one dict insert per band.
+* A prefix-filtered inverted index finds containment (a quote inside a longer
+  paragraph, a truncated copy inside the full story), which LSH cannot: the pair's
+  Jaccard is low. If |X ∩ Y| >= c·|X| then Y holds at least one of any
+  |X| - ceil(c·|X|) + 1 shingles of X; we take X's *rarest* shingles as that prefix, so
+  the probe touches few postings and the filter has no false negatives.
+
+Every candidate is then checked on the exact sets, so nothing below a threshold is ever
+reported. Buckets and postings are capped (`max_bucket`, `max_postings`): a shingle or a
+band shared by thousands of units points at template text, not at a duplicate, and an
+uncapped bucket is quadratic. What a cap cut is counted in `Caps`, for the manifest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from pipeline.similarity.containment import containment_candidates, dense_ids
+from pipeline.similarity.lsh import choose_bands, lsh_candidates
+from pipeline.similarity.minhash import signatures
+from pipeline.similarity.pairs import Matches, MatchSettings
+from pipeline.similarity.shingles import Shingles, ShingleTable, sorted_unique
+from pipeline.similarity.verify import intersections, judge_pairs
+
+
+def find_pairs(
+    sets: Sequence[Shingles] | ShingleTable,
+    settings: MatchSettings,
+    skip: set[tuple[int, int]] | None = None,
+    same_owner: Sequence[int] | None = None,
+) -> Matches:
+    """Every verified near-duplicate pair among `sets` (indices into it), sorted.
+
+    Pairs whose units have the same `same_owner` value (e.g. two paragraphs of one
+    article, already handled by in-document dedupe) are not reported.
+    """
+    result = Matches()
+    table = sets if isinstance(sets, ShingleTable) else ShingleTable.from_sets(sets)
+    n = len(table)
+    if n < 2:
+        return result
+    bands, rows = choose_bands(settings.jaccard, settings.num_perm, settings.recall)
+    sig = signatures(table, settings.num_perm, settings.seed)
+    found = [lsh_candidates(sig, bands, rows, settings.max_bucket, result.caps)]
+    del sig
+    dense = dense_ids(table)
+    if settings.containment is not None:
+        found.append(
+            containment_candidates(
+                table, settings.containment, settings.max_postings, result.caps, dense
+            )
+        )
+    codes = sorted_unique(np.concatenate(found))
+    a, b = codes // n, codes % n
+    if same_owner is not None:
+        owner = np.asarray(same_owner)
+        keep = owner[a] != owner[b]
+        a, b = a[keep], b[keep]
+    if skip:
+        skipped = np.fromiter((x * n + y for x, y in skip), dtype=np.int64, count=len(skip))
+        keep = ~np.isin(a * n + b, skipped)
+        a, b = a[keep], b[keep]
+    inter = intersections(table, a, b, dense)
+    result.pairs = judge_pairs(a, b, inter, table.sizes, settings)
+    return result

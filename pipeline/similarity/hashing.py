@@ -1,0 +1,28 @@
+"""The 64-bit mixing every hash of the similarity stage is built from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    pass
+
+
+CHAIN_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+"""2**64 / golden ratio: chains hashes (tokens into shingles, rows into band keys)."""
+
+
+_FMIX = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+
+
+def fmix64(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finalizer (the pre-mix of datasketch's affine64 scheme)."""
+    s, m1, m2 = _FMIX
+    h = values ^ (values >> s)
+    h = h * m1
+    h = h ^ (h >> s)
+    h = h * m2
+    out: np.ndarray = h ^ (h >> s)
+    return out
