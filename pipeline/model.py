@@ -29,6 +29,93 @@ class ParagraphKind(enum.StrEnum):
     TABLE = "table"
 
 
+class Reason(enum.StrEnum):
+    """Why a paragraph is not in the article: the `reason` of every removal record.
+
+    Cleaning gives the first group (chrome that reads the same on every site, and where
+    a paragraph stands), deduplication the last three.
+    """
+
+    BOILERPLATE = "boilerplate"
+    CAPTION = "caption"
+    COMMENT_FORM = "comment-form"
+    CREDITS = "credits"
+    END_OF_ARTICLE = "end-of-article"
+    AFTER_END_OF_ARTICLE = "after-end-of-article"
+    FOOTER = "footer"
+    NAVIGATION = "navigation"
+    NEWSLETTER = "newsletter"
+    REVISION_TRACKER = "revision-tracker"
+    SEARCH_BOX = "search-box"
+    SOCIAL = "social"
+    TAGS = "tags"
+    TEASER = "teaser"
+    THEME_WARNING = "theme-warning"
+    WIDGET = "widget"
+    FRAGMENT = "fragment"
+    SITE_CHROME = "site-chrome"
+    """A fixed structural rule: a short line outside the body, a URL in the preamble."""
+    BEFORE_TITLE = "before-title"
+    TITLE = "title"
+    ALTERNATE_HEADLINE = "alternate-headline"
+    BYLINE = "byline"
+    DECK = "deck"
+    CUSTOM = "custom"
+    """A pattern of the config's `clean.extra_patterns`."""
+    DUPLICATE = "duplicate"
+    """A near-duplicate of a kept paragraph of the same document (a revision)."""
+    SITE_BOILERPLATE = "site-boilerplate"
+    """Template text learned from the corpus: on many distinct pages of one site."""
+    CROSS_DOCUMENT_DUPLICATE = "cross-document-duplicate"
+    """A paragraph already kept in an earlier article (with `drop_cross_document_duplicates`)."""
+
+
+class Measure(enum.StrEnum):
+    """How two texts were found alike: the `rule` of a duplicate, a cluster link's measure."""
+
+    EXACT = "exact"
+    """The same words after normalisation."""
+    JACCARD = "jaccard"
+    CONTAINMENT = "containment"
+    """This one's shingles are (mostly) inside the other's."""
+    CONTAINS = "contains"
+    """The other one's shingles are (mostly) inside this one's."""
+    JACCARD_ESTIMATE = "jaccard-estimate"
+    """Estimated from band hashes, against a document of an earlier run."""
+    INDEX = "index"
+    """Remembered by the persistent index from an earlier run."""
+
+    @property
+    def strength(self) -> int:
+        """Verified on the text (2) > estimated from band hashes (1) > remembered (0)."""
+        if self is Measure.INDEX:
+            return 0
+        return 1 if self is Measure.JACCARD_ESTIMATE else 2
+
+    @property
+    def verified(self) -> bool:
+        return self.strength == 2
+
+
+class ClusterLevel(enum.StrEnum):
+    """What a cluster of `clusters.jsonl` groups."""
+
+    DOCUMENT = "document"
+    PARAGRAPH = "paragraph"
+
+
+class Stage(enum.StrEnum):
+    """Where an input was quarantined: the `stage` of a quarantine record."""
+
+    READ = "read"
+    EXTRACT = "extract"
+    CLEAN = "clean"
+    DEDUPE = "dedupe"
+    CROSSDOC = "crossdoc"
+    PROCESS = "process"
+    """A whole batch of the Prefect flow failed after its retries."""
+
+
 @dataclass(frozen=True, slots=True)
 class RawDocument:
     """One input as read: decompressed bytes plus whatever the container told us.
@@ -81,7 +168,7 @@ class Removal:
     """
 
     text: str
-    reason: str
+    reason: Reason
     position: int
     rule: str | None = None
     duplicate_of: int | None = None
@@ -122,7 +209,7 @@ class Quarantine:
 
     source: str
     reason: str
-    stage: str
+    stage: Stage
 
 
 def article_id(text: str) -> str:

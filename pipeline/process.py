@@ -15,7 +15,7 @@ from pipeline.dedupe.assemble import assemble
 from pipeline.dedupe.within import near_duplicates
 from pipeline.errors import DeadlineExceeded, ExtractionError
 from pipeline.extract.document import extract_document
-from pipeline.model import Article, Format, Quarantine, RawDocument
+from pipeline.model import Article, Format, Quarantine, RawDocument, Stage
 from pipeline.runtime.deadline import Watchdog, thread_watchdog, time_limit
 
 
@@ -24,18 +24,18 @@ def process_document(
 ) -> Article | Quarantine:
     """Within `limits.document_seconds` (see `pipeline.deadline`; `watchdog` enforces it
     outside the main thread), or a "timed out" record."""
-    stage = "extract"
+    stage = Stage.EXTRACT
     try:
         with time_limit(config.limits.document_seconds, watchdog):
             document = extract_document(raw, config.extract)
-            stage = "clean"
+            stage = Stage.CLEAN
             decision = clean_paragraphs(
                 document.paragraphs,
                 config.clean,
                 title=document.metadata.title,
                 find_title=document.format is Format.TEXT,
             )
-            stage = "dedupe"
+            stage = Stage.DEDUPE
             kept_texts = [document.paragraphs[i].text for i in decision.kept]
             duplicates = near_duplicates(kept_texts, config.dedupe)
             article = assemble(document, decision, duplicates)
@@ -50,7 +50,7 @@ def process_document(
     except Exception as exc:
         return Quarantine(raw.source, f"unexpected {type(exc).__name__}: {exc}", stage)
     if not article.paragraphs:
-        return Quarantine(raw.source, "no main text left after cleaning", "clean")
+        return Quarantine(raw.source, "no main text left after cleaning", Stage.CLEAN)
     return article
 
 

@@ -36,7 +36,7 @@ from flows.report import quarantine_table, summary_markdown
 from flows.runners import RUNNER_KINDS, api_url_for_workers, compute_pool, make_task_runner
 from pipeline.config import PipelineConfig, ReadConfig
 from pipeline.crossdoc.scan import Scan
-from pipeline.model import Article, Quarantine, RawDocument
+from pipeline.model import Article, Quarantine, RawDocument, Stage
 from pipeline.output.lock import output_lock
 from pipeline.output.write import prepare_output
 from pipeline.read.inputs import InputFile, expand_inputs
@@ -324,14 +324,14 @@ def _read_or_quarantine(
         return [
             item
             if isinstance(item, Quarantine)
-            else Quarantine(item.source, f"read failed after retries: {_describe(exc)}", "read")
+            else Quarantine(item.source, f"read failed after retries: {_describe(exc)}", Stage.READ)
             for item in chunk
         ]
 
 
 def _quarantine_batch(docs: list[RawDocument | Quarantine], exc: BaseException) -> list[Outcome]:
     reason = f"batch failed after {PROCESS_RETRIES + 1} attempts: {_describe(exc)}"
-    return quarantine_all(docs, reason, "process")
+    return quarantine_all(docs, reason, Stage.PROCESS)
 
 
 def _describe(exc: BaseException) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pipeline.clean.rules import END_MARKERS, RULES, TAIL_RULES, Rule
 from pipeline.config import CleanConfig
-from pipeline.model import Decision, Paragraph, ParagraphKind, Removal
+from pipeline.model import Decision, Paragraph, ParagraphKind, Reason, Removal
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -133,7 +133,7 @@ _STOPWORDS = frozenset(
 )
 # Rules that fire on long paragraphs only for these reasons (a caption can be long;
 # a newsletter prompt or a footer cannot).
-_LONG_OK = frozenset({"caption", "revision-tracker", "teaser", "boilerplate"})
+_LONG_OK = frozenset({Reason.CAPTION, Reason.REVISION_TRACKER, Reason.TEASER, Reason.BOILERPLATE})
 _MAX_CHROME_WORDS = 40
 # "About the company" paragraphs closing a press release run to a couple hundred words.
 _MAX_BOILERPLATE_WORDS = 250
@@ -173,13 +173,13 @@ def clean_paragraphs(
     if not config.enabled:
         return Decision(kept=tuple(range(len(paragraphs))), removed=(), title=title)
     lines = [_describe(p) for p in paragraphs]
-    reasons: dict[int, tuple[str, str]] = {}
+    reasons: dict[int, tuple[Reason, str]] = {}
     extra = tuple(
-        Rule("custom", f"extra_{i}", re.compile(p, re.IGNORECASE))
+        Rule(Reason.CUSTOM, f"extra_{i}", re.compile(p, re.IGNORECASE))
         for i, p in enumerate(config.extra_patterns)
     )
     end_markers = END_MARKERS + tuple(
-        Rule("end-of-article", f"extra_end_{i}", re.compile(p, re.IGNORECASE))
+        Rule(Reason.END_OF_ARTICLE, f"extra_end_{i}", re.compile(p, re.IGNORECASE))
         for i, p in enumerate(config.extra_end_markers)
     )
 
@@ -190,9 +190,9 @@ def clean_paragraphs(
         if hit is not None:
             reasons[i] = hit
         elif line.words <= 3 and sum(1 for ch in line.text if ch.isalnum()) < 4:
-            reasons[i] = ("fragment", "too_short")
+            reasons[i] = (Reason.FRAGMENT, "too_short")
         elif _link_teaser(line):
-            reasons[i] = ("teaser", "link_only")
+            reasons[i] = (Reason.TEASER, "link_only")
 
     body_start = _body_start(lines, reasons, config)
     _cut_at_end_marker(lines, reasons, end_markers, body_start)
@@ -249,7 +249,7 @@ def _link_teaser(line: _Line) -> bool:
 
 
 def _peel_tail(
-    lines: list[_Line], reasons: dict[int, tuple[str, str]], body_start: int, config: CleanConfig
+    lines: list[_Line], reasons: dict[int, tuple[Reason, str]], body_start: int, config: CleanConfig
 ) -> None:
     """Credits, bios, follow-us lines and company boilerplate trail a story; peel them off.
 
@@ -271,7 +271,7 @@ def _peel_tail(
 
 
 def _drop_teaser_list(
-    lines: list[_Line], reasons: dict[int, tuple[str, str]], body_start: int
+    lines: list[_Line], reasons: dict[int, tuple[Reason, str]], body_start: int
 ) -> None:
     """The story's last paragraphs, when list items that each hold a link, are a list of
     other stories ("headline + summary" per item); a list the text introduces with a
@@ -288,11 +288,11 @@ def _drop_teaser_list(
         run.append(i)
     if len(run) >= 3:
         for i in run:
-            reasons[i] = ("teaser", "related_list")
+            reasons[i] = (Reason.TEASER, "related_list")
 
 
 def _drop_preamble_headings(
-    lines: list[_Line], reasons: dict[int, tuple[str, str]], body_start: int
+    lines: list[_Line], reasons: dict[int, tuple[Reason, str]], body_start: int
 ) -> None:
     """Headings that open the page, above any kept text, are the headline, kicker or deck.
 
@@ -303,11 +303,11 @@ def _drop_preamble_headings(
             continue
         if lines[i].kind is not ParagraphKind.HEADING:
             return
-        reasons[i] = ("deck", "preamble_heading")
+        reasons[i] = (Reason.DECK, "preamble_heading")
 
 
 def _drop_datelines(
-    lines: list[_Line], reasons: dict[int, tuple[str, str]], body_start: int
+    lines: list[_Line], reasons: dict[int, tuple[Reason, str]], body_start: int
 ) -> None:
     """Above the story, a short line with a date or a time is a dateline or byline, and
     a bare URL is the page's own address (print views show it)."""
@@ -316,9 +316,9 @@ def _drop_datelines(
         if i in reasons or line.sentence:
             continue
         if len(line.text.split()) <= _MAX_DATELINE_WORDS and _DATE.search(line.text):
-            reasons[i] = ("byline", "preamble_dateline")
+            reasons[i] = (Reason.BYLINE, "preamble_dateline")
         elif _BARE_URL.match(line.text):
-            reasons[i] = ("site-chrome", "preamble_url")
+            reasons[i] = (Reason.SITE_CHROME, "preamble_url")
 
 
 def _match(
@@ -326,7 +326,7 @@ def _match(
     rules: tuple[Rule, ...],
     max_words: int = 3 * _MAX_CHROME_WORDS,
     screens: tuple[_Screen | None, _Screen | None] | None = None,
-) -> tuple[str, str] | None:
+) -> tuple[Reason, str] | None:
     """`screens` is `_screens(rules)`, looked up once by a caller matching many lines:
     the cache key hashes every rule, which cost as much as the screening itself."""
     if line.words > max_words:
@@ -444,7 +444,9 @@ def _is_body(line: _Line, config: CleanConfig) -> bool:
     )
 
 
-def _body_start(lines: list[_Line], reasons: dict[int, tuple[str, str]], cfg: CleanConfig) -> int:
+def _body_start(
+    lines: list[_Line], reasons: dict[int, tuple[Reason, str]], cfg: CleanConfig
+) -> int:
     for i, line in enumerate(lines):
         if i not in reasons and _is_body(line, cfg):
             return i
@@ -453,7 +455,7 @@ def _body_start(lines: list[_Line], reasons: dict[int, tuple[str, str]], cfg: Cl
 
 def _cut_at_end_marker(
     lines: list[_Line],
-    reasons: dict[int, tuple[str, str]],
+    reasons: dict[int, tuple[Reason, str]],
     markers: tuple[Rule, ...],
     body_start: int,
 ) -> None:
@@ -466,17 +468,17 @@ def _cut_at_end_marker(
         reasons[i] = hit
         for j in range(i + 1, len(lines)):
             if j not in reasons:
-                reasons[j] = ("after-end-of-article", hit[1])
+                reasons[j] = (Reason.AFTER_END_OF_ARTICLE, hit[1])
         return
     # Before the story, a marker is just chrome of its own (a "Comments" menu link).
     for i in range(min(body_start, len(lines))):
         if i not in reasons and (hit := _match(lines[i], markers, screens=screens)) is not None:
-            reasons[i] = ("navigation", hit[1])
+            reasons[i] = (Reason.NAVIGATION, hit[1])
 
 
 def _find_title(
     lines: list[_Line],
-    reasons: dict[int, tuple[str, str]],
+    reasons: dict[int, tuple[Reason, str]],
     body_start: int,
     config: CleanConfig,
 ) -> str | None:
@@ -485,8 +487,8 @@ def _find_title(
     if title_at is None:
         return None
     for i in range(title_at):
-        reasons.setdefault(i, ("before-title", "preamble"))
-    reasons[title_at] = ("title", "headline")
+        reasons.setdefault(i, (Reason.BEFORE_TITLE, "preamble"))
+    reasons[title_at] = (Reason.TITLE, "headline")
     title = lines[title_at].text
     # Variants of the headline straight after it (several revisions, several headlines).
     for i in range(title_at + 1, limit):
@@ -494,24 +496,24 @@ def _find_title(
             continue
         line = lines[i]
         if line.headline_like and line.words <= 16 and _overlap(title, line.text) >= 0.25:
-            reasons[i] = ("alternate-headline", "headline_variant")
+            reasons[i] = (Reason.ALTERNATE_HEADLINE, "headline_variant")
             continue
         break
     return title
 
 
 def _drop_title_repeats(
-    lines: list[_Line], reasons: dict[int, tuple[str, str]], title: str
+    lines: list[_Line], reasons: dict[int, tuple[Reason, str]], title: str
 ) -> None:
     key = _norm(title)
     for i, line in enumerate(lines[:5]):
         if i not in reasons and _norm(line.text) == key:
-            reasons[i] = ("title", "title_repeat")
+            reasons[i] = (Reason.TITLE, "title_repeat")
 
 
 def _drop_outside_body(
     lines: list[_Line],
-    reasons: dict[int, tuple[str, str]],
+    reasons: dict[int, tuple[Reason, str]],
     body_start: int,
     config: CleanConfig,
 ) -> None:
@@ -528,14 +530,14 @@ def _drop_outside_body(
         where = "preamble" if i < body_start else "tail"
         if where == "tail" and line.kind is ParagraphKind.HEADING:
             # A heading with no body under it heads a widget, not a section.
-            reasons[i] = ("site-chrome", "tail_heading")
+            reasons[i] = (Reason.SITE_CHROME, "tail_heading")
             continue
         if _UPDATE_NOTE.match(line.text) or line.sentence:
             continue
         if _tag_line(line):
-            reasons[i] = ("tags", f"{where}_tag_list")
+            reasons[i] = (Reason.TAGS, f"{where}_tag_list")
         elif line.words <= 2 * config.short_line_words:
-            reasons[i] = ("site-chrome", f"{where}_short_line")
+            reasons[i] = (Reason.SITE_CHROME, f"{where}_short_line")
 
 
 def _last_plain_list_item(lines: list[_Line], kept: list[int]) -> int:
@@ -553,7 +555,7 @@ def _last_plain_list_item(lines: list[_Line], kept: list[int]) -> int:
     return last
 
 
-def _drop_teaser_runs(lines: list[_Line], reasons: dict[int, tuple[str, str]]) -> None:
+def _drop_teaser_runs(lines: list[_Line], reasons: dict[int, tuple[Reason, str]]) -> None:
     """A cut-off excerpt ("...") next to a known teaser is one more teaser of the list."""
     changed = True
     while changed:
@@ -563,12 +565,12 @@ def _drop_teaser_runs(lines: list[_Line], reasons: dict[int, tuple[str, str]]) -
                 continue
             neighbours = (reasons.get(i - 1, ("",))[0], reasons.get(i + 1, ("",))[0])
             if "teaser" in neighbours:
-                reasons[i] = ("teaser", "excerpt_list")
+                reasons[i] = (Reason.TEASER, "excerpt_list")
                 changed = True
 
 
 def _drop_nav_runs(
-    lines: list[_Line], reasons: dict[int, tuple[str, str]], config: CleanConfig
+    lines: list[_Line], reasons: dict[int, tuple[Reason, str]], config: CleanConfig
 ) -> None:
     """Three or more short lines in a row with hardly a stopword: a menu or link list."""
     run: list[int] = []
@@ -578,7 +580,7 @@ def _drop_nav_runs(
             plain = sum(1 for i in run if _stopword_share(lines[i].text) < 0.15)
             if plain * 2 > len(run):
                 for i in run:
-                    reasons[i] = ("navigation", "link_list")
+                    reasons[i] = (Reason.NAVIGATION, "link_list")
         run.clear()
 
     for i, line in enumerate(lines):

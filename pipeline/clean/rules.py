@@ -11,15 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.model import Reason
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    reason: str
+    reason: Reason
     name: str
     pattern: re.Pattern[str]
 
 
-def _rules(reason: str, **patterns: str) -> tuple[Rule, ...]:
+def _rules(reason: Reason, **patterns: str) -> tuple[Rule, ...]:
     return tuple(
         Rule(reason, name, re.compile(pattern, re.IGNORECASE)) for name, pattern in patterns.items()
     )
@@ -30,7 +32,7 @@ _SEE_ALSO_ABROAD = "leggi anche|lesen sie auch|lire aussi|leia também|veja tamb
 
 # A paragraph matching one of these ends the story: it and everything after it go.
 END_MARKERS: tuple[Rule, ...] = _rules(
-    "end-of-article",
+    Reason.END_OF_ARTICLE,
     leave_reply=r"^leave a (reply|comment)\W*$",
     enter_comment=r"^please enter your (comment|name)",
     next_post=r"^(next|previous|prev) (post|article|story)\W*$",
@@ -47,18 +49,18 @@ END_MARKERS: tuple[Rule, ...] = _rules(
 
 RULES: tuple[Rule, ...] = (
     *_rules(
-        "boilerplate",
+        Reason.BOILERPLATE,
         reprints=r"\bfor your personal,? non-?commercial use only\b",
     ),
     *_rules(
-        "revision-tracker",
+        Reason.REVISION_TRACKER,
         source_header=r"^this article is from the source\b",
         not_checked=r"won'?t be checked again for changes",
         last_changed=r"^it last changed .{0,40} ago\b",
         version_gap=r"^\((about )?[\w ]{1,20} (later|earlier)\)$",
     ),
     *_rules(
-        "comment-form",
+        Reason.COMMENT_FORM,
         leave_reply=r"^leave a (reply|comment)\W*$",
         email_not_published=r"^your email address will not be published",
         required_marked=r"^required fields are marked",
@@ -73,14 +75,14 @@ RULES: tuple[Rule, ...] = (
         join_conversation=r"^(join|start) the (conversation|discussion)\W*$",
     ),
     *_rules(
-        "widget",
+        Reason.WIDGET,
         form_error=r"^(sorry,? )?(an error (has )?occurred|there was an error|something went wrong)"
         r"\b.{0,80}$",
         affiliate=r"\b(may|might|will) (get|earn|receive|collect) (a )?(small )?(share|commission"
         r"|portion)( of (the )?(sales?|revenue))?\b.{0,120}$",
     ),
     *_rules(
-        "newsletter",
+        Reason.NEWSLETTER,
         widget_title=r"^[\w'’ &+-]{0,40}\bnewsletters?\W*$",
         your_inbox=r"^.{0,60}\b(in|to) your inbox\b.{0,60}$",
         subscribe=r"\b(subscribe|sign up|signup)\b.{0,40}\b(newsletter|mailing list|inbox)\b",
@@ -92,7 +94,7 @@ RULES: tuple[Rule, ...] = (
         thank_you=r"^thanks? (you )?for (subscribing|signing up)",
     ),
     *_rules(
-        "theme-warning",
+        Reason.THEME_WARNING,
         menu_not_set=r"\bmenu is not set\b",
         create_menu=r"\byou need to create (a )?menu\b",
         php_error=r"^(warning|notice|deprecated|fatal error|parse error): .{0,300}\bon line \d+",
@@ -102,18 +104,18 @@ RULES: tuple[Rule, ...] = (
         cookies=r"^(we|this (site|website)) uses? cookies\b.{0,300}$",
     ),
     *_rules(
-        "search-box",
+        Reason.SEARCH_BOX,
         looking_for=r"^(hi,? )?what are you looking for\W*$",
         search=r"^(search|search for|search this site|search\.\.\.|type to search"
         r"|press enter to search|type and hit enter)\W*$",
         no_results=r"^(sorry, )?no results (were )?found\b",
     ),
     *_rules(
-        "tags",
+        Reason.TAGS,
         tags=r"^(tags?|tagged( with)?|filed under|categories|category|topics|keywords)\s*[:|]",
     ),
     *_rules(
-        "navigation",
+        Reason.NAVIGATION,
         skip=r"^skip to (main |site )?(content|index|navigation|search)\W*$",
         advertisement=r"^(advertisement|advertising|sponsored( content)?|ad)\W*$",
         continue_reading=r"^continue reading( the main story)?\W*$",
@@ -137,7 +139,7 @@ RULES: tuple[Rule, ...] = (
         handles=r"^([\w ]{1,25}:\s*)?(@[\w.]+[,;]?\s*)+$",
     ),
     *_rules(
-        "footer",
+        Reason.FOOTER,
         copyright=r"^(©|\(c\)|copyright\b)\s*.{0,150}$",
         copyright_inline=r"^.{0,80}©\s*\d{4}.{0,150}$",
         rights=r"\ball rights reserved\W*$",
@@ -146,7 +148,7 @@ RULES: tuple[Rule, ...] = (
         r"|contact( us)?|about( us)?|careers|advertise( with us)?|help|sitemap|site map)\W*$",
     ),
     *_rules(
-        "caption",
+        Reason.CAPTION,
         file_photo=r"^file (photo|picture|image)\s*[:-]",
         credit_prefix=r"^(photo|photograph|picture|image|credit|illustration|video)s?"
         r"( credit)?\s*[:|]\s*.{0,300}$",
@@ -159,7 +161,7 @@ RULES: tuple[Rule, ...] = (
         wire_credit=r"\b(reuters|afp|ap|epa|getty images|ap photo|xinhua)/[\w .'’-]{2,40}\W*$",
     ),
     *_rules(
-        "teaser",
+        Reason.TEASER,
         # "Read more: <headline>", "Related: <headline>", "(Leggi anche: ...)": a link
         # to another story set inside this one.
         see_also=r"^[(\[]?(related( \w+)?|read (more|also|next)|see (more|also)|also read|more"
@@ -178,7 +180,7 @@ RULES: tuple[Rule, ...] = (
 # (`clean._peel_tail` walks back from the last paragraph while these match).
 TAIL_RULES: tuple[Rule, ...] = (
     *_rules(
-        "credits",
+        Reason.CREDITS,
         reporting_by=r"^[(\[]?(additional )?(reporting|writing|editing|research)( was)? by\b"
         r".{0,300}$",
         contributed=r"\bcontributed (reporting|research|to this (report|story|article))\b.{0,100}$",
@@ -189,7 +191,7 @@ TAIL_RULES: tuple[Rule, ...] = (
         r"|host|analyst|fellow|professor)s?\b.{0,300}$",
     ),
     *_rules(
-        "social",
+        Reason.SOCIAL,
         follow=r"\bfollow (us|him|her|them|me|@?[\w.&'’ -]{1,50}) (on|at) (facebook|twitter|x|"
         r"instagram|youtube|linkedin|tiktok|threads|bluesky|mastodon)\b.{0,200}$",
         contact=r"^(write to|reach|contact|e-?mail|follow) .{0,80}(@\w|\bon twitter\b|https?://)",
@@ -201,7 +203,7 @@ TAIL_RULES: tuple[Rule, ...] = (
         phone=r"\b(tel|phone|fone|telefone|fax|tél)\.?\s*:?\s*[+(]?\d[\d ()./-]{5,}",
     ),
     *_rules(
-        "boilerplate",
+        Reason.BOILERPLATE,
         about_company=r"^[\w.&'’ -]{2,60} is (a|an|the) ([\w'’-]+ ){0,4}(provider|supplier"
         r"|manufacturer|company|developer|maker|group|firm|leader|organization|organisation"
         r"|publisher|network)\b",

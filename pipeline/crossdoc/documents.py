@@ -17,6 +17,7 @@ from pipeline.crossdoc.counts import CrossdocReport
 from pipeline.crossdoc.edits import Edit
 from pipeline.crossdoc.index.base import Entry, IndexStore, estimate_jaccard
 from pipeline.crossdoc.scan import Digest
+from pipeline.model import ClusterLevel, Measure
 from pipeline.records import ArticleRecord, ClusterMemberRecord, ClusterRecord
 from pipeline.similarity.lsh import band_keys, choose_bands
 from pipeline.similarity.minhash import signature_matrix, signatures
@@ -54,11 +55,11 @@ def document_clusters(
     node_of_key: dict[str, int] = {}
     for a in range(n):
         node_of_key.setdefault(final_ids[a], a)
-    edges: dict[tuple[int, int], tuple[float | None, str]] = {}
+    edges: dict[tuple[int, int], tuple[float | None, Measure]] = {}
 
-    def add_edge(a: int, b: int, similarity: float | None, measure: str) -> None:
+    def add_edge(a: int, b: int, similarity: float | None, measure: Measure) -> None:
         key = (min(a, b), max(a, b))
-        if key not in edges or _strength(measure) > _strength(edges[key][1]):
+        if key not in edges or measure.strength > edges[key][1].strength:
             edges[key] = (similarity, measure)
 
     for p in doc_pairs:
@@ -66,7 +67,7 @@ def document_clusters(
             add_edge(p.a, p.b, p.similarity, p.measure)
     for a, r in copy_of.items():
         if a not in emptied and r not in emptied and doc_sizes[a]:
-            add_edge(a, r, 1.0, "jaccard")
+            add_edge(a, r, 1.0, Measure.JACCARD)
     known: dict[str, Entry] = {}
     alive = [a for a in range(n) if a not in emptied and doc_sizes[a]]
     bands_of: dict[int, tuple[int, ...]] = {}
@@ -100,7 +101,10 @@ def document_clusters(
                 estimate = estimate_jaccard(bands_of[a], entry.bands, rows)
                 if estimate >= config.document_jaccard:
                     add_edge(
-                        a, _node(key, node_key, node_of_key), round(estimate, 4), "jaccard-estimate"
+                        a,
+                        _node(key, node_key, node_of_key),
+                        round(estimate, 4),
+                        Measure.JACCARD_ESTIMATE,
                     )
                     linked.add(key)
                     report.index_matches += 1
@@ -110,9 +114,9 @@ def document_clusters(
                     _node(key, node_key, node_of_key),
                     _node(entry.canonical, node_key, node_of_key),
                     None,
-                    "index",
+                    Measure.INDEX,
                 )
-    adjacency: dict[int, list[tuple[int, float | None, str]]] = defaultdict(list)
+    adjacency: dict[int, list[tuple[int, float | None, Measure]]] = defaultdict(list)
     for (a, b), (similarity, measure) in edges.items():
         adjacency[a].append((b, similarity, measure))
         adjacency[b].append((a, similarity, measure))
@@ -129,8 +133,8 @@ def document_clusters(
             canonical = _node(known[node_key[first]].canonical, node_key, node_of_key)
             if canonical not in nodes:
                 nodes.append(canonical)
-                adjacency[canonical].append((first, None, "index"))
-                adjacency[first].append((canonical, None, "index"))
+                adjacency[canonical].append((first, None, Measure.INDEX))
+                adjacency[first].append((canonical, None, Measure.INDEX))
         else:
             canonical = min(
                 (v for v in nodes if v < n),
@@ -163,7 +167,7 @@ def document_clusters(
                 report.duplicate_articles += 1
         records.append(
             {
-                "level": "document",
+                "level": ClusterLevel.DOCUMENT,
                 "canonical": node_key[canonical],
                 "canonical_paragraph": None,
                 "size": len(members),
@@ -187,11 +191,6 @@ def document_clusters(
     return records
 
 
-def _strength(measure: str) -> int:
-    """Exactly verified > estimated from band hashes > remembered by the index."""
-    return {"index": 0, "jaccard-estimate": 1}.get(measure, 2)
-
-
 def _node(key: str, node_key: list[str], node_of_key: dict[str, int]) -> int:
     node = node_of_key.get(key)
     if node is None:
@@ -202,19 +201,19 @@ def _node(key: str, node_key: list[str], node_of_key: dict[str, int]) -> int:
 
 
 def _bfs(
-    root: int, adjacency: dict[int, list[tuple[int, float | None, str]]]
-) -> dict[int, tuple[int, float | None, str]]:
+    root: int, adjacency: dict[int, list[tuple[int, float | None, Measure]]]
+) -> dict[int, tuple[int, float | None, Measure]]:
     """Each reachable node's link toward `root`: (parent, similarity, measure).
 
     Exactly verified links are preferred over index links at equal depth.
     """
-    parent: dict[int, tuple[int, float | None, str]] = {}
+    parent: dict[int, tuple[int, float | None, Measure]] = {}
     seen = {root}
     queue = deque([root])
     while queue:
         node = queue.popleft()
         for other, similarity, measure in sorted(
-            adjacency.get(node, ()), key=lambda e: (e[2] in ("index", "jaccard-estimate"), e[0])
+            adjacency.get(node, ()), key=lambda e: (not e[2].verified, e[0])
         ):
             if other not in seen:
                 seen.add(other)

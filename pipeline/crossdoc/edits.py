@@ -10,11 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.model import article_id
+from pipeline.model import Measure, Reason, article_id
 from pipeline.records import ArticleRecord, CrossDuplicateRecord, RemovalRecord
-
-BOILERPLATE = "site-boilerplate"
-CROSS_DUPLICATE = "cross-document-duplicate"
 
 
 @dataclass(slots=True)
@@ -24,7 +21,7 @@ class Edit:
     removed: dict[int, RemovalRecord] = field(default_factory=dict)
     cross: list[tuple[int, CrossDuplicateRecord]] = field(default_factory=list)
     duplicate_of: str | None = None
-    reason: str | None = None
+    reason: Measure | None = None
     similarity: float | None = None
 
 
@@ -39,8 +36,8 @@ class Drop:
     """A paragraph the step removes, before its record is read for the text."""
 
     paragraph: int
-    reason: str
-    rule: str
+    reason: Reason
+    rule: Measure
     similarity: float | None = None
     target: tuple[str, int] | None = None
     """(article id, paragraph index) of the kept copy, for duplicates."""

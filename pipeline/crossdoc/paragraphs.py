@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from pipeline.config import CrossdocConfig
 from pipeline.crossdoc.counts import CrossdocReport
-from pipeline.crossdoc.edits import CROSS_DUPLICATE, Drop, Edit, add_removals, kept_index
+from pipeline.crossdoc.edits import Drop, Edit, add_removals, kept_index
 from pipeline.crossdoc.scan import Digest
 from pipeline.crossdoc.template import Occurrence
+from pipeline.model import ClusterLevel, Measure, Reason
 from pipeline.records import ArticleRecord, ClusterMemberRecord, ClusterRecord
 from pipeline.similarity.pairs import Pair
 from pipeline.similarity.union_find import components
@@ -26,14 +27,14 @@ from pipeline.similarity.union_find import components
 @dataclass(slots=True)
 class ParagraphCluster:
     members: list[Occurrence]
-    links: dict[Occurrence, tuple[Occurrence, float, str]]
+    links: dict[Occurrence, tuple[Occurrence, float, Measure]]
     dropped: set[Occurrence]
 
 
-def _relation(pair: Pair, rep: int) -> str:
-    if pair.measure != "containment":
+def _relation(pair: Pair, rep: int) -> Measure:
+    if pair.measure != Measure.CONTAINMENT:
         return pair.measure
-    return "containment" if pair.inner == rep else "contains"
+    return Measure.CONTAINMENT if pair.inner == rep else Measure.CONTAINS
 
 
 def paragraph_clusters(
@@ -47,7 +48,7 @@ def paragraph_clusters(
     config: CrossdocConfig,
     report: CrossdocReport,
 ) -> list[ParagraphCluster]:
-    neighbours: dict[int, list[tuple[int, float, str]]] = defaultdict(list)
+    neighbours: dict[int, list[tuple[int, float, Measure]]] = defaultdict(list)
     for p in rep_pairs:
         neighbours[p.a].append((p.b, p.similarity, _relation(p, p.a)))
         neighbours[p.b].append((p.a, p.similarity, _relation(p, p.b)))
@@ -67,7 +68,7 @@ def paragraph_clusters(
         kept_by_rep: dict[int, list[Occurrence]] = defaultdict(list)
         for occ in members:
             r = occ_rep[occ.article][occ.paragraph]
-            options = [(r, 1.0, "exact"), *neighbours.get(r, ())]
+            options = [(r, 1.0, Measure.EXACT), *neighbours.get(r, ())]
             if config.drop_cross_document_duplicates:
                 hit = _best(occ, options, kept_by_rep, earlier_only=True, covering=True)
                 if hit is not None:
@@ -79,7 +80,7 @@ def paragraph_clusters(
             if occ in cluster.dropped or occ == members[0]:
                 continue
             r = occ_rep[occ.article][occ.paragraph]
-            options = [(r, 1.0, "exact"), *neighbours.get(r, ())]
+            options = [(r, 1.0, Measure.EXACT), *neighbours.get(r, ())]
             hit = _best(occ, options, kept_by_rep, earlier_only=False, covering=False)
             if hit is not None:
                 cluster.links[occ] = hit
@@ -88,7 +89,9 @@ def paragraph_clusters(
             if occ in cluster.dropped:
                 # the target's final id and index are filled in once all removals are known
                 target_ref = ("", target.paragraph)
-                drop = Drop(occ.paragraph, CROSS_DUPLICATE, measure, similarity, target_ref)
+                drop = Drop(
+                    occ.paragraph, Reason.CROSS_DOCUMENT_DUPLICATE, measure, similarity, target_ref
+                )
                 drops[occ.article].append(drop)
                 report.cross_duplicates_dropped += 1
     add_removals(edits, articles, drops)
@@ -101,15 +104,15 @@ def _order(occ: Occurrence) -> tuple[int, int]:
 
 def _best(
     occ: Occurrence,
-    options: Sequence[tuple[int, float, str]],
+    options: Sequence[tuple[int, float, Measure]],
     kept_by_rep: dict[int, list[Occurrence]],
     earlier_only: bool,
     covering: bool,
-) -> tuple[Occurrence, float, str] | None:
+) -> tuple[Occurrence, float, Measure] | None:
     """The kept occurrence in another article this one matches best (earlier preferred)."""
-    best: tuple[tuple[bool, float, int, int], tuple[Occurrence, float, str]] | None = None
+    best: tuple[tuple[bool, float, int, int], tuple[Occurrence, float, Measure]] | None = None
     for rep, similarity, measure in options:
-        if covering and measure == "contains":
+        if covering and measure == Measure.CONTAINS:
             continue
         for other in kept_by_rep.get(rep, ()):
             if other.article == occ.article:
@@ -181,7 +184,7 @@ def paragraph_cluster_records(
         first = cluster.members[0]
         records.append(
             {
-                "level": "paragraph",
+                "level": ClusterLevel.PARAGRAPH,
                 "canonical": final_ids[first.article],
                 "canonical_paragraph": index_of(first),
                 "size": len(members),

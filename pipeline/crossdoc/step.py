@@ -37,12 +37,13 @@ import numpy as np
 from pipeline.config import CrossdocConfig
 from pipeline.crossdoc.counts import CrossdocReport
 from pipeline.crossdoc.documents import Signing, document_clusters
-from pipeline.crossdoc.edits import BOILERPLATE, CROSS_DUPLICATE, Drop, Edit, add_removals, final_id
+from pipeline.crossdoc.edits import Drop, Edit, add_removals, final_id
 from pipeline.crossdoc.index.base import IndexStore
 from pipeline.crossdoc.paragraphs import paragraph_cluster_records, paragraph_clusters
 from pipeline.crossdoc.scan import Representatives, scan
 from pipeline.crossdoc.template import Occurrence, boilerplate_occurrences
 from pipeline.crossdoc.view import EditedArticles
+from pipeline.model import Measure, Reason, Stage
 from pipeline.records import ArticleRecord, ClusterRecord, QuarantineRecord
 from pipeline.similarity.bounded import Fanout, bounded_pairs
 from pipeline.similarity.pairs import Caps, MatchSettings, Pair
@@ -50,8 +51,6 @@ from pipeline.similarity.shingles import ShingleTable
 from pipeline.similarity.union_find import components
 
 __all__ = [
-    "BOILERPLATE",
-    "CROSS_DUPLICATE",
     "CrossdocReport",
     "CrossdocResult",
     "apply_crossdoc",
@@ -141,7 +140,7 @@ def apply_crossdoc(
     near = [
         (p.a, p.b)
         for p in rep_pairs
-        if p.measure == "jaccard" and p.similarity >= config.boilerplate_jaccard
+        if p.measure == Measure.JACCARD and p.similarity >= config.boilerplate_jaccard
     ]
     rep_group = components(len(rep_table), near)
     groups: dict[int, list[Occurrence]] = defaultdict(list)
@@ -157,8 +156,8 @@ def apply_crossdoc(
     drops: dict[int, list[Drop]] = defaultdict(list)
     for occ in template:
         r = occ_rep[occ.article][occ.paragraph]
-        rule = "exact" if len(rep_occs[r]) > 1 else "jaccard"
-        drops[occ.article].append(Drop(occ.paragraph, BOILERPLATE, rule))
+        rule = Measure.EXACT if len(rep_occs[r]) > 1 else Measure.JACCARD
+        drops[occ.article].append(Drop(occ.paragraph, Reason.SITE_BOILERPLATE, rule))
     add_removals(edits, articles, drops)
     del drops
 
@@ -238,7 +237,10 @@ def apply_crossdoc(
         if a not in emptied:
             removed_by_reason.update(r["reason"] for r in edit.removed.values())
     report.site_boilerplate_removed = sum(
-        1 for a, e in edits.items() for r in e.removed.values() if r["reason"] == BOILERPLATE
+        1
+        for a, e in edits.items()
+        for r in e.removed.values()
+        if r["reason"] == Reason.SITE_BOILERPLATE
     )
     report.buckets_capped = caps.buckets_capped
     report.postings_capped = caps.postings_capped
@@ -257,7 +259,7 @@ def apply_crossdoc(
         {
             "source": digest.sources[a],
             "reason": "nothing left after removing site boilerplate and cross-document duplicates",
-            "stage": "crossdoc",
+            "stage": Stage.CROSSDOC,
         }
         for a in sorted(emptied)
     ]

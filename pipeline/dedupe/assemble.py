@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pipeline.dedupe.within import DuplicateOf
-from pipeline.model import Article, Decision, Document, Metadata, Paragraph, Removal
+from pipeline.model import Article, Decision, Document, Metadata, Paragraph, Reason, Removal
 
 
 def assemble(
@@ -24,7 +24,7 @@ def assemble(
         removed.append(
             Removal(
                 text=document.paragraphs[position].text,
-                reason="duplicate",
+                reason=Reason.DUPLICATE,
                 rule=dup.measure,
                 position=position,
                 duplicate_of=final_index[dup.index],

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.config import DedupeConfig
+from pipeline.model import Measure
 from pipeline.similarity.candidates import find_pairs
 from pipeline.similarity.pairs import MatchSettings, Pair
 from pipeline.similarity.shingles import shingle_table, tokens
@@ -33,7 +34,7 @@ class DuplicateOf:
 
     index: int
     similarity: float
-    measure: str
+    measure: Measure
 
 
 def near_duplicates(texts: Sequence[str], config: DedupeConfig) -> dict[int, DuplicateOf]:
@@ -63,7 +64,7 @@ def near_duplicates(texts: Sequence[str], config: DedupeConfig) -> dict[int, Dup
         best: DuplicateOf | None = None
         for pair in neighbours.get(k, ()):
             other = pair.b if pair.a == k else pair.a
-            if other not in kept or (pair.measure == "containment" and pair.inner != k):
+            if other not in kept or (pair.measure is Measure.CONTAINMENT and pair.inner != k):
                 continue
             if best is None or pair.similarity > best.similarity:
                 best = DuplicateOf(unique[other], pair.similarity, pair.measure)
@@ -73,7 +74,7 @@ def near_duplicates(texts: Sequence[str], config: DedupeConfig) -> dict[int, Dup
             found[unique[k]] = best
     # An exact copy points at its twin; if the twin itself was dropped, follow it.
     for i, dup in found.items():
-        if dup.measure == "exact" and dup.index in found:
+        if dup.measure is Measure.EXACT and dup.index in found:
             found[i] = found[dup.index]
     return found
 
@@ -93,5 +94,5 @@ def _drop_exact_copies(texts: Sequence[str], found: dict[int, DuplicateOf]) -> l
         if keep == i or not key:
             unique.append(i)
         else:
-            found[i] = DuplicateOf(keep, 1.0, "exact")
+            found[i] = DuplicateOf(keep, 1.0, Measure.EXACT)
     return unique

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.model import Quarantine
+from pipeline.model import Quarantine, Stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,32 +88,32 @@ def _walk(top: str, follow_link: bool) -> Iterator[InputFile | Quarantine]:
         try:
             st = os.lstat(path_str)
         except OSError as exc:
-            yield Quarantine(source, f"cannot stat: {exc.strerror}", "read")
+            yield Quarantine(source, f"cannot stat: {exc.strerror}", Stage.READ)
             continue
         if stat.S_ISLNK(st.st_mode):
             try:
                 target = os.stat(path_str)
             except OSError:
-                yield Quarantine(source, "broken or looping symbolic link", "read")
+                yield Quarantine(source, "broken or looping symbolic link", Stage.READ)
                 continue
             if stat.S_ISDIR(target.st_mode) and not (follow_link and path_str == top):
-                yield Quarantine(source, "symbolic link to a folder: not followed", "read")
+                yield Quarantine(source, "symbolic link to a folder: not followed", Stage.READ)
                 continue
             st = target
         if stat.S_ISDIR(st.st_mode):
             if (st.st_dev, st.st_ino) in folders:  # a bind mount inside itself
-                yield Quarantine(source, "folder already read (a loop): not read again", "read")
+                yield Quarantine(source, "folder already read (a loop): not read again", Stage.READ)
                 continue
             folders.add((st.st_dev, st.st_ino))
             try:
                 children = sorted(os.listdir(path_str))
             except OSError as exc:
-                yield Quarantine(source, f"cannot list folder: {exc.strerror}", "read")
+                yield Quarantine(source, f"cannot list folder: {exc.strerror}", Stage.READ)
                 continue
             pending.extend(os.path.join(path_str, child) for child in reversed(children))
             continue
         if not stat.S_ISREG(st.st_mode):
-            yield Quarantine(source, f"not a regular file ({file_kind(st.st_mode)})", "read")
+            yield Quarantine(source, f"not a regular file ({file_kind(st.st_mode)})", Stage.READ)
             continue
         yield InputFile(source, Path(path_str))
 

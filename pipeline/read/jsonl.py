@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.config import ReadConfig
-from pipeline.model import Quarantine, RawDocument
+from pipeline.model import Quarantine, RawDocument, Stage
 from pipeline.read.magic import GZIP_MAGIC
 
 BODY_FIELDS = ("html", "text")
@@ -36,7 +36,7 @@ def iter_jsonl(source: str, path: Path, config: ReadConfig) -> Iterator[RawDocum
                     yield Quarantine(
                         f"{source}#L{lineno}",
                         f"line too long: over read.max_bytes={config.max_bytes} bytes",
-                        "read",
+                        Stage.READ,
                     )
                     _skip_rest_of_line(fh, config.max_bytes)
                     continue
@@ -45,7 +45,7 @@ def iter_jsonl(source: str, path: Path, config: ReadConfig) -> Iterator[RawDocum
     except (OSError, EOFError, zlib.error) as exc:
         reason = str(exc) or type(exc).__name__
         yield Quarantine(
-            f"{source}#L{lineno + 1}", f"unreadable after line {lineno}: {reason}", "read"
+            f"{source}#L{lineno + 1}", f"unreadable after line {lineno}: {reason}", Stage.READ
         )
 
 
@@ -54,12 +54,12 @@ def line_document(source: str, line: bytes) -> RawDocument | Quarantine:
     try:
         obj = json.loads(line)
     except (ValueError, RecursionError) as exc:
-        return Quarantine(source, f"invalid JSON line: {exc}", "read")
+        return Quarantine(source, f"invalid JSON line: {exc}", Stage.READ)
     if not isinstance(obj, dict):
-        return Quarantine(source, f"JSON line is a {type(obj).__name__}, not an object", "read")
+        return Quarantine(source, f"JSON line is a {type(obj).__name__}, not an object", Stage.READ)
     body = next((obj[k] for k in BODY_FIELDS if obj.get(k) is not None), None)
     if not isinstance(body, str):
-        return Quarantine(source, "JSON line has no `html` or `text` string field", "read")
+        return Quarantine(source, "JSON line has no `html` or `text` string field", Stage.READ)
     url = obj.get("url")
     date = obj.get("date")
     return RawDocument(

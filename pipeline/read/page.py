@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Iterator
 
 from pipeline.config import ReadConfig
-from pipeline.model import Quarantine, RawDocument
+from pipeline.model import Quarantine, RawDocument, Stage
 from pipeline.read.archive import archive_kind, iter_archive
 from pipeline.read.inputs import InputFile, file_kind
 from pipeline.read.magic import GZIP_MAGIC
@@ -46,17 +46,17 @@ def read_file(item: InputFile, config: ReadConfig) -> RawDocument | Quarantine:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 return Quarantine(
-                    item.source, f"not a regular file ({file_kind(st.st_mode)})", "read"
+                    item.source, f"not a regular file ({file_kind(st.st_mode)})", Stage.READ
                 )
             if st.st_size > config.max_bytes:
                 return Quarantine(
                     item.source,
                     f"file too large: {st.st_size} bytes > read.max_bytes={config.max_bytes}",
-                    "read",
+                    Stage.READ,
                 )
             data = fh.read(config.max_bytes + 1)
     except OSError as exc:
-        return Quarantine(item.source, f"cannot read: {exc.strerror}", "read")
+        return Quarantine(item.source, f"cannot read: {exc.strerror}", Stage.READ)
     return decode_container(item.source, data, config)
 
 
@@ -66,15 +66,15 @@ def decode_container(source: str, data: bytes, config: ReadConfig) -> RawDocumen
     while data[:2] == GZIP_MAGIC:
         layers += 1
         if layers > 3:
-            return Quarantine(source, "gzip nested more than 3 levels deep", "read")
+            return Quarantine(source, "gzip nested more than 3 levels deep", Stage.READ)
         cap = min(config.max_bytes, max(len(data) * config.max_gzip_ratio, 1_000_000))
         result = gunzip_capped(data, cap)
         if isinstance(result, str):
-            return Quarantine(source, result, "read")
+            return Quarantine(source, result, Stage.READ)
         data = result
     if len(data) > config.max_bytes:
         return Quarantine(
-            source, f"input too large: over read.max_bytes={config.max_bytes} bytes", "read"
+            source, f"input too large: over read.max_bytes={config.max_bytes} bytes", Stage.READ
         )
     return RawDocument(source=source, data=data)
 

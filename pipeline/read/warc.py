@@ -28,7 +28,7 @@ from typing import BinaryIO
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from pipeline.config import ReadConfig
-from pipeline.model import Quarantine, RawDocument
+from pipeline.model import Quarantine, RawDocument, Stage
 from pipeline.read.magic import GZIP_MAGIC, GZIP_MEMBER, WARC_MAGIC
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -42,7 +42,7 @@ def iter_warc(source: str, path: Path, config: ReadConfig) -> Iterator[RawDocume
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is done
     except OSError as exc:
-        yield Quarantine(source, f"cannot read: {exc.strerror}", "read")
+        yield Quarantine(source, f"cannot read: {exc.strerror}", Stage.READ)
         return
     with fh:
         gz = fh.read(2) == GZIP_MAGIC
@@ -58,7 +58,7 @@ def iter_warc(source: str, path: Path, config: ReadConfig) -> Iterator[RawDocume
                         yield outcome
             except OSError as exc:
                 bad = start if last is None else _record_end(fh, last, gz)
-                yield Quarantine(f"{source}#{bad}", f"corrupt WARC record: {exc}", "read")
+                yield Quarantine(f"{source}#{bad}", f"corrupt WARC record: {exc}", Stage.READ)
                 resume = _next_record_start(fh, bad + 1, gz)
                 if resume is None:
                     return
@@ -78,7 +78,7 @@ def _record_outcome(
         return Quarantine(
             source,
             f"record too large: {declared} bytes > read.max_bytes={config.max_bytes}",
-            "read",
+            Stage.READ,
         )
     try:
         record.freeze()
@@ -87,22 +87,24 @@ def _record_outcome(
             return Quarantine(
                 source,
                 f"truncated WARC record: the archive ends after {got} of {declared} bytes",
-                "read",
+                Stage.READ,
             )
         record.reader.seek(0)
         if record.record_type == WarcRecordType.response:
             record.parse_http(auto_decode="all")
             status = record.http_headers.status_code if record.http_headers else None
             if status is None or not 200 <= status < 300:
-                return Quarantine(source, f"HTTP response with status {status}: no page", "read")
+                return Quarantine(
+                    source, f"HTTP response with status {status}: no page", Stage.READ
+                )
             content_type = record.http_content_type
         else:
             content_type = record.headers.get("Content-Type")
         payload = record.reader.read()
     except OSError as exc:
-        return Quarantine(source, f"corrupt WARC record: {exc}", "read")
+        return Quarantine(source, f"corrupt WARC record: {exc}", Stage.READ)
     if content_type and not content_type.split(";")[0].strip().lower().startswith(HTML_TYPES):
-        return Quarantine(source, f"not an HTML response ({content_type})", "read")
+        return Quarantine(source, f"not an HTML response ({content_type})", Stage.READ)
     date = record.record_date
     return RawDocument(
         source=source,

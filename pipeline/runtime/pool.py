@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from pipeline.config import PipelineConfig
-from pipeline.model import Article, Quarantine, RawDocument
+from pipeline.model import Article, Quarantine, RawDocument, Stage
 
 Item = RawDocument | Quarantine
 Outcome = Article | Quarantine
@@ -115,7 +115,7 @@ class RenewingPool:
                 except BrokenProcessPool:
                     executor.shutdown(wait=False, cancel_futures=True)
                     executor = ProcessPoolExecutor(1, mp_context=self._context)
-                    outcomes.append(Quarantine(item.source, DIED, "extract"))
+                    outcomes.append(Quarantine(item.source, DIED, Stage.EXTRACT))
                 except Exception as exc:
                     reason = f"worker failed: {type(exc).__name__}: {exc}"
                     outcomes.extend(quarantine_all([item], reason))
@@ -137,7 +137,7 @@ class RenewingPool:
         self._generation += 1
 
 
-def quarantine_all(batch: list[Item], reason: str, stage: str = "extract") -> list[Outcome]:
+def quarantine_all(batch: list[Item], reason: str, stage: Stage = Stage.EXTRACT) -> list[Outcome]:
     """Every document of `batch` quarantined for `reason` (those already are, as they are)."""
     return [
         item if isinstance(item, Quarantine) else Quarantine(item.source, reason, stage)

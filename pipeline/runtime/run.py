@@ -16,7 +16,7 @@ from pipeline.config import CrossdocConfig, PipelineConfig
 from pipeline.crossdoc.index import open_index
 from pipeline.crossdoc.scan import Scan
 from pipeline.crossdoc.step import CrossdocResult, apply_crossdoc
-from pipeline.model import Article, Quarantine, RawDocument
+from pipeline.model import Article, Quarantine, RawDocument, Stage
 from pipeline.output.lock import output_lock
 from pipeline.output.write import import_writers, prepare_output, write_outputs
 from pipeline.read.inputs import InputFile, expand_inputs
@@ -154,7 +154,7 @@ def _account(summary: RunSummary, result: CrossdocResult) -> None:
     summary.articles -= emptied + result.report.duplicate_articles_dropped
     summary.quarantined += emptied
     if emptied:
-        summary.quarantine_by_stage["crossdoc"] += emptied
+        summary.quarantine_by_stage[Stage.CROSSDOC] += emptied
     summary.removed_by_reason.update(result.removed_by_reason)
     summary.paragraphs_kept -= result.paragraphs_gone
 

@@ -7,6 +7,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from pipeline.model import Measure
+
 
 class Pair(NamedTuple):
     """Two units (a < b) that are near-duplicates.
@@ -19,7 +21,7 @@ class Pair(NamedTuple):
     a: int
     b: int
     similarity: float
-    measure: str
+    measure: Measure
     inner: int | None = None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.model import Measure
 from pipeline.similarity.containment import dense_ids
 from pipeline.similarity.pairs import MatchSettings, Pair
 from pipeline.similarity.shingles import ShingleTable, gather_index
@@ -70,7 +71,7 @@ def judge_pairs(
     similarity = _round4(np.where(is_jac, jac[keep], cont[keep]))
     inner = np.where(la <= lb, a, b)[keep]
     return [
-        Pair(x, y, s, "jaccard") if j else Pair(x, y, s, "containment", i)
+        Pair(x, y, s, Measure.JACCARD) if j else Pair(x, y, s, Measure.CONTAINMENT, i)
         for x, y, s, j, i in zip(
             a[keep].tolist(),
             b[keep].tolist(),

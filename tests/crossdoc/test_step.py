@@ -7,9 +7,8 @@ import dataclasses
 import pytest
 
 from pipeline.config import CrossdocConfig
-from pipeline.crossdoc.edits import CROSS_DUPLICATE
 from pipeline.crossdoc.step import apply_crossdoc
-from pipeline.model import Article
+from pipeline.model import Article, Reason
 from pipeline.records import ArticleRecord, article_record
 from tests.support import make_record
 
@@ -69,7 +68,7 @@ def test_drop_keeps_first_occurrence_and_never_a_longer_paragraph(
     assert (sum(SIGNAL in p["text"] for p in out[1]["paragraphs"]) == 0) is dropped
     if dropped:
         (removal,) = [r for r in out[1]["removed"] if SIGNAL in r["text"]]
-        assert removal["reason"] == CROSS_DUPLICATE
+        assert removal["reason"] == Reason.CROSS_DOCUMENT_DUPLICATE
         assert removal["duplicate_of_article"] == out[0]["id"]
         assert removal["duplicate_of"] == paragraph_with(out[0], SIGNAL)
         assert out[1]["id"] != records[1]["id"]  # the id follows the text

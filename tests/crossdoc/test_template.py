@@ -7,10 +7,9 @@ import dataclasses
 import pytest
 
 from pipeline.config import CrossdocConfig
-from pipeline.crossdoc.edits import BOILERPLATE
 from pipeline.crossdoc.step import apply_crossdoc
 from pipeline.crossdoc.template import site_of
-from pipeline.model import Article
+from pipeline.model import Article, Reason
 from tests.support import make_record
 
 TEMPLATE = (
@@ -52,7 +51,7 @@ def test_template_paragraph_on_many_pages_is_removed(
     result = apply_crossdoc(records, NO_INDEX)
     for record in result.articles:
         assert ("funded by readers" in record["text"]) is not removed
-        gone = [r for r in record["removed"] if r["reason"] == BOILERPLATE]
+        gone = [r for r in record["removed"] if r["reason"] == Reason.SITE_BOILERPLATE]
         assert len(gone) == (1 if removed else 0)
         if removed:
             assert gone[0]["position"] == 3

@@ -27,6 +27,7 @@ from typing import Any
 import jinja2
 
 from pipeline.config import ReportConfig
+from pipeline.model import ClusterLevel, Reason
 
 TEMPLATE = "report.html.j2"
 
@@ -55,15 +56,16 @@ _CATEGORY_LABELS = {
 }
 
 
+_CATEGORY_OF: dict[str, Category] = {
+    Reason.SITE_BOILERPLATE: Category.SITE,  # learned from the corpus; `site-chrome` is a rule
+    Reason.CROSS_DOCUMENT_DUPLICATE: Category.CROSS,
+    Reason.DUPLICATE: Category.REVISION,
+}
+
+
 def category(reason: str) -> Category:
     """The colour class of a removal reason; unknown reasons count as fixed rules."""
-    if reason == "site-boilerplate":  # learned from the corpus; `site-chrome` is a fixed rule
-        return Category.SITE
-    if "cross" in reason:
-        return Category.CROSS
-    if reason == "duplicate":
-        return Category.REVISION
-    return Category.RULE
+    return _CATEGORY_OF.get(reason, Category.RULE)
 
 
 # --- view model -------------------------------------------------------------------------
@@ -485,8 +487,8 @@ def _cluster_view(
     """A `clusters.jsonl` record: members link to articles (or paragraphs), canonical
     first, then those shown in this report; at most `limit` are listed (a story syndicated
     a thousand times is one cluster of a thousand members)."""
-    level = _str(cluster, "level") or "document"
-    paragraph_level = level == "paragraph"
+    level = _str(cluster, "level") or ClusterLevel.DOCUMENT
+    paragraph_level = level == ClusterLevel.PARAGRAPH
     canonical = _str(cluster, "canonical")
     canonical_paragraph = _int(cluster.get("canonical_paragraph"))
     members: list[MemberView] = []
@@ -727,7 +729,9 @@ def build_view(
     for record in clusters:
         cluster = _cluster_view(record, anchors, texts, config.max_members)
         level_counts[cluster.level] += 1
-        shown_list = paragraph_clusters if cluster.level == "paragraph" else document_clusters
+        shown_list = (
+            paragraph_clusters if cluster.level == ClusterLevel.PARAGRAPH else document_clusters
+        )
         if len(shown_list) < limit and _shows_any(cluster):
             shown_list.append(cluster)
 
@@ -757,7 +761,7 @@ def build_view(
     counts = manifest.get("counts")
     counts = counts if isinstance(counts, Mapping) else {}
     inputs = _int(counts.get("inputs"))
-    paragraph_total = level_counts.pop("paragraph", 0)
+    paragraph_total = level_counts.pop(ClusterLevel.PARAGRAPH, 0)
     summary = Summary(
         inputs=inputs if inputs is not None else total + quarantine_total,
         articles=total,
