@@ -26,7 +26,7 @@ from pathlib import Path
 import trafilatura
 
 from bench.scoring import Match, Score, match, score
-from pipeline.clean.passes import clean_paragraphs
+from pipeline.clean import clean_paragraphs
 from pipeline.config import PipelineConfig
 from pipeline.extract.document import extract_document
 from pipeline.model import Article, RawDocument

@@ -14,7 +14,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from pipeline.output.names import ARTICLES, MANIFEST, QUARANTINE, REPORT
+from pipeline.output import ARTICLES, MANIFEST, QUARANTINE, REPORT
 
 TABLE_ROWS = 1000
 """The table artifact keeps the first rows only; the file has them all."""

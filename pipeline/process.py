@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from pipeline.clean.passes import clean_paragraphs
+from pipeline.clean import clean_paragraphs
 from pipeline.config import PipelineConfig
 from pipeline.dedupe.assemble import assemble
 from pipeline.dedupe.within import near_duplicates

@@ -37,8 +37,7 @@ from flows.runners import RUNNER_KINDS, api_url_for_workers, compute_pool, make_
 from pipeline.config import PipelineConfig, ReadConfig
 from pipeline.crossdoc.scan import Scan
 from pipeline.model import Article, Quarantine, RawDocument, Stage
-from pipeline.output.lock import output_lock
-from pipeline.output.write import prepare_output
+from pipeline.output import output_lock, prepare_output
 from pipeline.read.inputs import InputFile, expand_inputs
 from pipeline.read.page import iter_documents
 from pipeline.records import ArticleRecord, QuarantineRecord

@@ -62,7 +62,7 @@ def _read_holder(fd: int) -> str:
 
 
 def remove_stale_temporaries(out: Path) -> int:
-    """Delete the hidden temporary files of `write.py` that a killed run left behind.
+    """Delete the hidden temporary files of the writers that a killed run left behind.
 
     `AtomicFile` names its temporaries `.<final name>.<random>` next to the final file,
     the writability probe is `.write-test-<random>` and record spools end in

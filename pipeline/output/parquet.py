@@ -119,19 +119,20 @@ ARTICLE_SCHEMA = pa.schema(
 
 BLOCK_BYTES = 16 << 20
 """JSON parsed at a time. Arrow's streaming JSON reader (`open_json`) reads ahead of a
-slower consumer without a bound: with zstd on the writing side it held 0.9–1.2 GB while
-converting the 1.1 GB `articles.jsonl` of 100,000 documents. One block at a time, the
-whole conversion stays under 0.4 GB, for ~1 s more (3.3 s against 2.4–2.6 s) on its
-background thread beside the report."""
+slower consumer without a bound: with zstd on the writing side, its memory grew with the
+size of `articles.jsonl`. One block at a time, the conversion's memory is bounded by the
+block size whatever the corpus, for a little more time on its background thread beside
+the report (the figures are in docs/benchmarks.md). A larger block parses in fewer
+calls and holds more; a line longer than a block is read whole."""
 
 
 def write_parquet(path: Path, jsonl: Path) -> int:
     """Convert the written `articles.jsonl` into `path`; callers make it atomic
-    (`write.atomic_path`). Returns the number of rows.
+    (`atomic.atomic_path`). Returns the number of rows.
 
-    Arrow's own JSON reader (C++) parses the records against the declared schema: ~20
-    times faster than building the table from Python dicts, and the file then holds
-    exactly what `articles.jsonl` holds. A record missing a required field fails
+    Arrow's own JSON reader (C++) parses the records against the declared schema: much
+    faster than building the table from Python dicts, and the file then holds exactly
+    what `articles.jsonl` holds. A record missing a required field fails
     (`pyarrow.ArrowInvalid`). An empty run still gives a file with the full schema.
     """
     rows = 0

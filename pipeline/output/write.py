@@ -34,9 +34,10 @@ def prepare_output(out: Path) -> None:
         raise OutputError(f"output folder {out} is not writable: {exc.strerror}") from exc
 
 
-WRITER_MODULES = ("pipeline.output.parquet", "pipeline.output.report.build")
-"""What `write_outputs` imports when it runs, not at start-up (pyarrow, Jinja2: ~0.15 s
-that would delay the workers' start; see `start_workers_early`)."""
+WRITER_MODULES = ("pipeline.output.parquet", "pipeline.output.report")
+"""What `write_outputs` imports when it runs, not at start-up: pyarrow and Jinja2 take
+long enough to import that they would delay the workers' start (see
+`start_workers_early`)."""
 
 
 def import_writers() -> None:
@@ -67,7 +68,7 @@ def write_outputs(
     clusters: Iterable[Mapping[str, Any]] = (),
 ) -> None:
     """Write every output file; the manifest last, so its presence means a whole run."""
-    from pipeline.output.report.build import Tally, iter_report
+    from pipeline.output.report import Tally, iter_report
 
     # An earlier run's manifest must not vouch for a mix of its files and ours if this
     # run is killed half-way through writing.
@@ -92,7 +93,7 @@ def write_outputs(
     clusters = list(clusters)
     write_jsonl(out / CLUSTERS, clusters)
     # Arrow converts `articles.jsonl` in C++ without the GIL: on another thread, it
-    # overlaps the report, which is Python (the two were a third of a run's tail).
+    # overlaps the report, which is Python (the two are much of a run's serial tail).
     with ThreadPoolExecutor(1, thread_name_prefix="parquet") as background:
         parquet = background.submit(_write_parquet_file, out)
         if tally is not None:

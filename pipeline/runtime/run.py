@@ -17,8 +17,7 @@ from pipeline.crossdoc.index import open_index
 from pipeline.crossdoc.scan import Scan
 from pipeline.crossdoc.step import CrossdocResult, apply_crossdoc
 from pipeline.model import Article, Quarantine, RawDocument, Stage
-from pipeline.output.lock import output_lock
-from pipeline.output.write import import_writers, prepare_output, write_outputs
+from pipeline.output import import_writers, output_lock, prepare_output, write_outputs
 from pipeline.read.inputs import InputFile, expand_inputs
 from pipeline.read.page import iter_documents
 from pipeline.records import (

@@ -1,6 +1,6 @@
 """The report in a real browser: Debian's headless Chromium, driven by Selenium.
 
-lxml (tests/test_report.py) proves what the markup is; only a browser proves what runs:
+lxml (test_render.py) proves what the markup is; only a browser proves what runs:
 no script from an input executes, links resolve in the live DOM, details open when a
 link points inside them, and the page can be driven from the keyboard. A screenshot is
 saved as output/report.png (and report-article.png) for people to look at.

@@ -1,126 +1,33 @@
 """report.html: counts that match the records, links that resolve, and no input as markup.
 
-The page is parsed with lxml (no browser here; tests/test_report_browser.py opens it in
+The page is parsed with lxml (no browser here; test_browser.py opens it in
 Chromium): every check is on the DOM a browser would build.
 """
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import lxml.html
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import PipelineConfig, ReportConfig
-from pipeline.output.names import ARTICLES, MANIFEST, QUARANTINE, REPORT
-from pipeline.output.report.build import (
-    Category,
-    Tally,
-    build_view,
-    category,
-    iter_report,
-    render_report,
-)
-from pipeline.output.write import write_outputs
+from pipeline.output import REPORT
+from pipeline.output.report import render_report
 from pipeline.runtime.run import run
+from tests.output.report.seeded import (
+    Record,
+    blank,
+    crossdoc,
+    load,
+    member,
+    parse,
+    unresolved_links,
+)
 from tests.support import SEEDS
-
-Record = dict[str, Any]
-
-
-@pytest.fixture(scope="module")
-def seed_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("report") / "out"
-    run([str(SEEDS)], out, PipelineConfig())
-    return out
-
-
-def load(out: Path) -> tuple[list[Record], list[Record], Record]:
-    def jsonl(name: str) -> list[Record]:
-        return [json.loads(x) for x in (out / name).read_text(encoding="utf-8").splitlines()]
-
-    return jsonl(ARTICLES), jsonl(QUARANTINE), json.loads((out / MANIFEST).read_text())
-
-
-def parse(page: str) -> Any:
-    return lxml.html.document_fromstring(page)
-
-
-def unresolved_links(doc: Any) -> list[str]:
-    ids = set(doc.xpath("//@id"))
-    return [h for h in doc.xpath("//@href") if h.startswith("#") and h[1:] not in ids]
-
-
-def blank(record: Record) -> Record:
-    """The same article with the cross-document fields filled as the pipeline leaves them."""
-    record = copy.deepcopy(record)
-    record.setdefault("duplicate_of", None)
-    record.setdefault("duplicate_reason", None)
-    record.setdefault("duplicate_similarity", None)
-    record.setdefault("cross_duplicates", [])
-    return record
-
-
-def member(record: Record, paragraph: int | None = None, **extra: Any) -> Record:
-    base = {"id": record["id"], "source": record["source"], "paragraph": paragraph}
-    return base | {"similarity": None, "measure": None, "dropped": False} | extra
-
-
-def crossdoc(articles: list[Record]) -> tuple[list[Record], list[Record]]:
-    """Seeds 000 and 001 dressed as a syndicated pair sharing a quote (the renderer's
-    contract for the cross-document fields and clusters.jsonl)."""
-    a, b, *rest = (blank(r) for r in articles)
-    b["duplicate_of"] = a["id"]
-    b["duplicate_reason"] = "near copy (jaccard)"
-    b["duplicate_similarity"] = 0.91
-    a["cross_duplicates"] = [
-        {
-            "paragraph": 1,
-            "article": b["id"],
-            "source": b["source"],
-            "other_paragraph": 2,
-            "similarity": 0.8,
-            "measure": "jaccard",
-        }
-    ]
-    b["removed"].append(
-        {
-            "text": a["paragraphs"][5]["text"],
-            "reason": "cross-document-duplicate",
-            "rule": "containment",
-            "position": len(b["paragraphs"]) + len(b["removed"]),
-            "duplicate_of": 5,
-            "similarity": 1.0,
-            "duplicate_of_article": a["id"],
-        }
-    )
-    clusters = [
-        {
-            "level": "document",
-            "canonical": a["id"],
-            "canonical_paragraph": None,
-            "size": 2,
-            "members": [
-                member(b, similarity=0.91, measure="jaccard"),
-                member(a),
-            ],
-        },
-        {
-            "level": "paragraph",
-            "canonical": a["id"],
-            "canonical_paragraph": 1,
-            "size": 2,
-            "members": [member(a, 1), member(b, 2, similarity=0.8, measure="jaccard")],
-        },
-    ]
-    return [a, b, *rest], clusters
-
 
 # --- counts and structure --------------------------------------------------------------
 
@@ -138,21 +45,6 @@ def test_run_writes_report_with_counts_of_the_records(seed_out: Path) -> None:
     assert temporaries == []
 
 
-def test_removed_paragraphs_sit_where_they_were(seed_out: Path) -> None:
-    articles, quarantined, manifest = load(seed_out)
-    view = build_view(articles, quarantined, manifest)
-    for article, record in zip(view.articles, articles, strict=True):
-        order: list[tuple[str, int]] = []
-        for block in article.blocks:
-            if block.kept is not None:
-                order.append(("kept", block.kept.number))
-            order.extend(("removed", r.position) for r in block.removed)
-        removed_positions = sorted(r["position"] for r in record["removed"])
-        assert [n for kind, n in order if kind == "removed"] == removed_positions
-        assert [n for kind, n in order if kind == "kept"] == list(range(len(record["paragraphs"])))
-        assert len(order) == len(record["paragraphs"]) + len(record["removed"])
-
-
 def test_duplicate_links_point_at_the_kept_paragraph(seed_out: Path) -> None:
     articles, _, _ = load(seed_out)
     doc = parse((seed_out / REPORT).read_text(encoding="utf-8"))
@@ -168,23 +60,6 @@ def test_duplicate_links_point_at_the_kept_paragraph(seed_out: Path) -> None:
             == (record["paragraphs"][removal["duplicate_of"]]["text"])
         )
         assert "revision duplicate" in element.text_content()
-
-
-@pytest.mark.parametrize(
-    ("reason", "expected"),
-    [
-        ("title", Category.RULE),
-        ("navigation", Category.RULE),
-        ("site-chrome", Category.RULE),
-        ("site-boilerplate", Category.SITE),
-        ("duplicate", Category.REVISION),
-        ("cross-document-duplicate", Category.CROSS),
-        ("some-future-reason", Category.RULE),
-    ],
-    ids=lambda v: str(v),
-)
-def test_reason_categories(reason: str, expected: Category) -> None:
-    assert category(reason) is expected
 
 
 def test_removals_are_struck_and_coloured_by_category(seed_out: Path) -> None:
@@ -248,60 +123,6 @@ def test_cross_document_links_reach_the_other_article(seed_out: Path) -> None:
     (shared,) = doc.find_class("paragraph-cluster")
     assert shared.xpath(".//a/@href") == [f"#art-{a['id']}-p1", f"#art-{b['id']}-p2"]
     assert a["paragraphs"][1]["text"][:40] in shared.text_content()
-
-
-def test_cap_shows_first_articles_but_counts_all(seed_out: Path) -> None:
-    articles, quarantined, manifest = load(seed_out)
-    cross, clusters = crossdoc(articles)
-    page = render_report(cross, quarantined, manifest, clusters, ReportConfig(max_articles=1))
-    doc = parse(page)
-    assert len(doc.find_class("article")) == 1
-    assert doc.get_element_by_id("n-articles").text == "5"
-    assert doc.get_element_by_id("n-removed").text == str(sum(len(a["removed"]) for a in cross))
-    assert "4 more articles" in page
-    # the copy is not shown: its cluster member is text, not a dangling link
-    assert len(doc.find_class("document-cluster")[0].xpath(".//a")) == 1
-
-
-def test_large_cluster_lists_canonical_and_shown_members_first(seed_out: Path) -> None:
-    """A story syndicated a thousand times is one cluster: the page lists `max_members`."""
-    articles, quarantined, manifest = load(seed_out)
-    cross, clusters = crossdoc(articles)
-    a, b = cross[0], cross[1]
-    unseen = [
-        {**clusters[0]["members"][0], "id": f"{i:016x}", "source": f"copy-{i}.html"}
-        for i in range(30)
-    ]
-    big = {**clusters[0], "members": [*unseen, *clusters[0]["members"]], "size": 32}
-    config = ReportConfig(max_articles=2, max_members=3)
-    page = render_report(cross, quarantined, manifest, [big, clusters[1]], config)
-    (cluster,) = parse(page).find_class("document-cluster")
-    items = cluster.xpath(".//li")
-    assert len(items) == 3
-    assert items[0].find_class("canonical") and items[0].xpath(".//a/@href") == [f"#art-{a['id']}"]
-    assert items[1].xpath(".//a/@href") == [f"#art-{b['id']}"]  # shown before unseen ones
-    assert "and 29 more, not listed" in cluster.text_content()
-
-
-def test_records_without_cross_document_fields_still_render(seed_out: Path) -> None:
-    articles, quarantined, manifest = load(seed_out)
-    old = [
-        {k: v for k, v in r.items() if k in ("id", "source", "paragraphs", "removed")}
-        for r in articles
-    ]
-    doc = parse(render_report(old, quarantined, manifest))
-    assert len(doc.find_class("article")) == 5
-    assert unresolved_links(doc) == []
-
-
-def test_inconsistent_positions_still_show_every_removal(seed_out: Path) -> None:
-    articles, _, _ = load(seed_out)
-    record = blank(articles[2])
-    for removal in record["removed"]:
-        removal["position"] = 0
-    doc = parse(render_report([record], [], {}))
-    assert len(doc.find_class("removed-para")) == len(record["removed"])
-    assert len(doc.find_class("kept")) == len(record["paragraphs"])
 
 
 # --- safety ----------------------------------------------------------------------------
@@ -402,54 +223,3 @@ def test_disabled_report_is_not_left_from_an_earlier_run(tmp_path: Path) -> None
     config = PipelineConfig.from_mapping({"report": {"enabled": False}})
     run([str(SEEDS / "003_7389142354fb220e.txt")], out, config)
     assert not (out / REPORT).exists()
-
-
-@pytest.mark.parametrize(
-    "config",
-    [ReportConfig(), ReportConfig(max_articles=2, chart_sources=3), ReportConfig(max_articles=1)],
-    ids=["defaults", "capped", "one-shown"],
-)
-def test_a_tally_taken_beforehand_gives_the_same_page(seed_out: Path, config: ReportConfig) -> None:
-    articles, quarantined, manifest = load(seed_out)
-    cross, clusters = crossdoc(articles)
-    tally = Tally(config)
-    for record in cross:
-        tally.add(record)
-    with_tally = "".join(iter_report(cross, quarantined, manifest, clusters, config, tally))
-    assert with_tally == render_report(cross, quarantined, manifest, clusters, config)
-
-
-def test_a_tally_of_another_config_is_refused(seed_out: Path) -> None:
-    articles, quarantined, manifest = load(seed_out)
-    with pytest.raises(ValueError, match="another report config"):
-        build_view(articles, quarantined, manifest, (), ReportConfig(), Tally(ReportConfig(2)))
-
-
-class CountingReads(list[Record]):
-    """A list that counts the records read by iteration, as a spool would parse them."""
-
-    reads = 0
-
-    def __iter__(self) -> Iterator[Record]:
-        for record in super().__iter__():
-            self.reads += 1
-            yield record
-
-
-def test_writing_reads_the_articles_once_and_the_shown_ones_again(
-    seed_out: Path, tmp_path: Path
-) -> None:
-    articles, quarantined, manifest = load(seed_out)
-    records = CountingReads(articles)
-    shown = 2
-    write_outputs(
-        tmp_path,
-        records,
-        quarantined,
-        manifest,
-        report=ReportConfig(max_articles=shown),  # type: ignore[arg-type]
-    )
-    # one pass for articles.jsonl (and the Markdown files and the report's counts), then
-    # the shown articles (and the one that ends that pass)
-    assert records.reads == len(articles) + shown + 1
-    assert (tmp_path / ARTICLES).read_bytes() == (seed_out / ARTICLES).read_bytes()

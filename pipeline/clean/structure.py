@@ -1,0 +1,218 @@
+"""The positional passes: where a paragraph stands decides what a short line is.
+
+A story has a *preamble* (navigation, headline, tags), a *body* (paragraphs of running
+prose) and a *tail* (bylines of other stories, site blurbs). Short lines with no
+sentence are kept in the body — they are subheadings — but dropped in the preamble and
+tail, where they are menus, tag lists and site names. End-of-article markers ("Next
+Post", "You May Also Like") cut the tail.
+
+Each pass reads the `Line`s and the `Reasons` decided so far, and adds to them.
+"""
+
+from __future__ import annotations
+
+from pipeline.clean.lexicon import BARE_URL, DATE, TAG_SEPARATORS, TRUNCATED, UPDATE_NOTE
+from pipeline.clean.lines import Line, Reasons, stopword_share
+from pipeline.clean.rules import TAIL_RULES, Rule
+from pipeline.clean.screen import match, screens_of
+from pipeline.config import CleanConfig
+from pipeline.model import ParagraphKind, Reason
+
+LIST_LINKS = 0.2
+"""A trailing run of list items this much inside links is a list of other stories."""
+MAX_DATELINE_WORDS = 12
+"""Above the story, a line of at most this many words with a date is a dateline."""
+MAX_BOILERPLATE_WORDS = 250
+"""The longest tail paragraph a tail rule may hit: the "About the company" paragraphs
+closing a press release run to a couple hundred words."""
+
+
+def is_body(line: Line, config: CleanConfig) -> bool:
+    """Running prose: `config.body_min_words` words, or half as many in a sentence."""
+    if line.kind is ParagraphKind.HEADING:
+        return False
+    return line.words >= config.body_min_words or (
+        line.sentence and line.words >= config.body_min_words // 2
+    )
+
+
+def body_start(lines: list[Line], reasons: Reasons, config: CleanConfig) -> int:
+    """The first body paragraph not yet removed; 0 if there is none."""
+    for i, line in enumerate(lines):
+        if i not in reasons and is_body(line, config):
+            return i
+    return 0
+
+
+def cut_at_end_marker(
+    lines: list[Line], reasons: Reasons, markers: tuple[Rule, ...], start: int
+) -> None:
+    """The first end marker after the story began (at `start`) drops itself and all
+    that follows."""
+    screens = screens_of(markers)
+    for i in range(start + 1, len(lines)):
+        hit = match(lines[i], markers, screens=screens)
+        if hit is None:
+            continue
+        reasons[i] = hit
+        for j in range(i + 1, len(lines)):
+            if j not in reasons:
+                reasons[j] = (Reason.AFTER_END_OF_ARTICLE, hit[1])
+        return
+    # Before the story, a marker is just chrome of its own (a "Comments" menu link).
+    for i in range(min(start, len(lines))):
+        if i not in reasons and (hit := match(lines[i], markers, screens=screens)) is not None:
+            reasons[i] = (Reason.NAVIGATION, hit[1])
+
+
+def peel_tail(lines: list[Line], reasons: Reasons, start: int, config: CleanConfig) -> None:
+    """Credits, bios, follow-us lines and company boilerplate trail a story; peel them off.
+
+    These read like prose ("Keith Bradsher contributed reporting"), so they are only
+    trusted at the very end, walking back until a paragraph that is none of them. Short
+    non-sentences on the way ("Thank you") are stepped over; the tail rules for short
+    lines deal with them.
+    """
+    screens = screens_of(TAIL_RULES)
+    for i in range(len(lines) - 1, start, -1):
+        if i in reasons:
+            continue
+        line = lines[i]
+        hit = match(line, TAIL_RULES, max_words=MAX_BOILERPLATE_WORDS, screens=screens)
+        if hit is not None:
+            reasons[i] = hit
+        elif line.sentence or line.words > 2 * config.short_line_words:
+            return
+
+
+def drop_teaser_list(lines: list[Line], reasons: Reasons, start: int) -> None:
+    """The story's last paragraphs, when list items that each hold a link, are a list of
+    other stories ("headline + summary" per item); a list the text introduces with a
+    colon is the story's own."""
+    run: list[int] = []
+    for i in range(len(lines) - 1, start, -1):
+        if i in reasons:
+            continue
+        line = lines[i]
+        if line.kind is not ParagraphKind.LIST_ITEM or line.link_share < LIST_LINKS:
+            if line.text.endswith(":"):
+                return
+            break
+        run.append(i)
+    if len(run) >= 3:
+        for i in run:
+            reasons[i] = (Reason.TEASER, "related_list")
+
+
+def drop_preamble_headings(lines: list[Line], reasons: Reasons, start: int) -> None:
+    """Headings that open the page, above any kept text, are the headline, kicker or deck.
+
+    Below a byline or a lead-in they may be a pull quote or the first section's title.
+    """
+    for i in range(start):
+        if i in reasons:
+            continue
+        if lines[i].kind is not ParagraphKind.HEADING:
+            return
+        reasons[i] = (Reason.DECK, "preamble_heading")
+
+
+def drop_datelines(lines: list[Line], reasons: Reasons, start: int) -> None:
+    """Above the story, a short line with a date or a time is a dateline or byline, and
+    a bare URL is the page's own address (print views show it)."""
+    for i in range(start):
+        line = lines[i]
+        if i in reasons or line.sentence:
+            continue
+        if len(line.text.split()) <= MAX_DATELINE_WORDS and DATE.search(line.text):
+            reasons[i] = (Reason.BYLINE, "preamble_dateline")
+        elif BARE_URL.match(line.text):
+            reasons[i] = (Reason.SITE_CHROME, "preamble_url")
+
+
+def drop_teaser_runs(lines: list[Line], reasons: Reasons) -> None:
+    """A cut-off excerpt ("...") next to a known teaser is one more teaser of the list."""
+    changed = True
+    while changed:
+        changed = False
+        for i, line in enumerate(lines):
+            if i in reasons or not TRUNCATED.search(line.text):
+                continue
+            neighbours = (reasons.get(i - 1, ("",))[0], reasons.get(i + 1, ("",))[0])
+            if Reason.TEASER in neighbours:
+                reasons[i] = (Reason.TEASER, "excerpt_list")
+                changed = True
+
+
+def drop_outside_body(lines: list[Line], reasons: Reasons, start: int, config: CleanConfig) -> None:
+    """Short non-sentences before the story or after its last paragraph are chrome."""
+    kept = [i for i in range(len(lines)) if i not in reasons]
+    body = [i for i in kept if is_body(lines[i], config)]
+    if not body:
+        return
+    last_body = max(body[-1], _last_plain_list_item(lines, kept))
+    for i in kept:
+        if start <= i <= last_body:
+            continue
+        line = lines[i]
+        where = "preamble" if i < start else "tail"
+        if where == "tail" and line.kind is ParagraphKind.HEADING:
+            # A heading with no body under it heads a widget, not a section.
+            reasons[i] = (Reason.SITE_CHROME, "tail_heading")
+            continue
+        if UPDATE_NOTE.match(line.text) or line.sentence:
+            continue
+        if _tag_line(line):
+            reasons[i] = (Reason.TAGS, f"{where}_tag_list")
+        elif line.words <= 2 * config.short_line_words:
+            reasons[i] = (Reason.SITE_CHROME, f"{where}_short_line")
+
+
+def _last_plain_list_item(lines: list[Line], kept: list[int]) -> int:
+    """End of the last run of 3+ list items without links: a list of the story's own
+    (a table of results, ingredients), which short items do not make chrome."""
+    last, run = -1, 0
+    for i in kept:
+        line = lines[i]
+        if line.kind is ParagraphKind.LIST_ITEM and line.link_share < LIST_LINKS:
+            run += 1
+            if run >= 3:
+                last = i
+        else:
+            run = 0
+    return last
+
+
+def _tag_line(line: Line) -> bool:
+    parts = [p.strip() for p in TAG_SEPARATORS.split(line.text) if p.strip()]
+    return (
+        len(parts) >= 2
+        and all(len(p.split()) <= 3 for p in parts)
+        and stopword_share(line.text) <= 0.1
+    )
+
+
+def drop_nav_runs(lines: list[Line], reasons: Reasons, config: CleanConfig) -> None:
+    """Three or more short lines in a row with hardly a stopword: a menu or link list."""
+    run: list[int] = []
+
+    def flush() -> None:
+        if len(run) >= 3:
+            plain = sum(1 for i in run if stopword_share(lines[i].text) < 0.15)
+            if plain * 2 > len(run):
+                for i in run:
+                    reasons[i] = (Reason.NAVIGATION, "link_list")
+        run.clear()
+
+    for i, line in enumerate(lines):
+        if i in reasons:
+            continue
+        if (
+            line.words <= config.short_line_words
+            and not line.sentence
+            and line.kind is not ParagraphKind.HEADING
+        ):
+            run.append(i)
+        else:
+            flush()
+    flush()

@@ -1,0 +1,109 @@
+"""The positional passes: preamble, body and tail decide what a short line is."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.clean import clean_paragraphs
+from pipeline.clean.lines import Reasons, describe
+from pipeline.clean.structure import (
+    body_start,
+    drop_datelines,
+    drop_outside_body,
+    drop_teaser_list,
+)
+from pipeline.model import Paragraph, ParagraphKind, Reason
+from tests.clean.story import BODY, CFG, kept
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        pytest.param("Related Articles", id="related"),
+        pytest.param("You might also like", id="also-like"),
+        pytest.param("Leave a comment", id="leave-comment"),
+        pytest.param("More from Business", id="more-from"),
+        pytest.param("12 Comments", id="comments-count"),
+    ],
+)
+def test_end_marker_drops_everything_after(marker: str) -> None:
+    teaser = (
+        "Another story entirely about a football match that ended in a draw after a late "
+        "penalty, with both managers complaining about the referee afterwards."
+    )
+    texts = [*BODY, marker, teaser, "Read more"]
+    paragraphs = [Paragraph(t) for t in texts]
+    decision = clean_paragraphs(paragraphs, CFG)
+    assert [texts[i] for i in decision.kept] == BODY
+    reasons = {r.text: r.reason for r in decision.removed}
+    assert reasons[marker] == "end-of-article"
+    assert reasons[teaser] == "after-end-of-article"
+
+
+def test_subheadings_inside_the_body_arekept() -> None:
+    texts = [BODY[0], "Critics push back", BODY[1], "What happens next", BODY[2]]
+    assert kept(texts) == texts
+
+
+def test_short_lines_in_preamble_and_tail_are_dropped() -> None:
+    texts = ["Home", "World", "Politics", *BODY, "Example Daily", "Contact"]
+    assert kept(texts) == BODY
+
+
+def test_update_notes_are_kept_in_the_tail() -> None:
+    note = "Update (March 3, 2024): This story has been updated with the mayor's comments."
+    assert kept([*BODY, note]) == [*BODY, note]
+
+
+def test_link_list_run_is_navigation() -> None:
+    texts = [BODY[0], "World", "Business", "Tech", "Sport", BODY[1], BODY[2]]
+    assert kept(texts) == BODY
+
+
+def test_the_body_starts_at_the_first_paragraph_of_prose() -> None:
+    lines = [describe(Paragraph(t)) for t in ["Home", "A short line here.", *BODY]]
+    assert body_start(lines, {}, CFG) == 2
+    assert body_start(lines, {2: (Reason.NAVIGATION, "x")}, CFG) == 3
+    assert body_start(lines[:2], {}, CFG) == 0
+
+
+def test_datelines_and_the_page_address_above_the_story() -> None:
+    texts = ["March 3, 2024 10:15", "https://example.com/story", "By the desk", *BODY]
+    lines = [describe(Paragraph(t)) for t in texts]
+    reasons: Reasons = {}
+    drop_datelines(lines, reasons, body_start(lines, reasons, CFG))
+    assert reasons == {
+        0: (Reason.BYLINE, "preamble_dateline"),
+        1: (Reason.SITE_CHROME, "preamble_url"),
+    }
+
+
+def items(texts: list[str], link_share: float) -> list[Paragraph]:
+    return [Paragraph(t, ParagraphKind.LIST_ITEM, link_share) for t in texts]
+
+
+TEASERS = ["Council elects new chair", "Tram works delayed", "Budget row deepens"]
+
+
+@pytest.mark.parametrize(
+    ("lead", "dropped"),
+    [("The story ends here.", True), ("Three stories follow:", False)],
+    ids=["after-the-story", "introduced-by-a-colon"],
+)
+def test_a_closing_list_of_links_is_a_teaser_list(lead: str, dropped: bool) -> None:
+    paragraphs = [*map(Paragraph, BODY), Paragraph(lead), *items(TEASERS, 1.0)]
+    lines = [describe(p) for p in paragraphs]
+    reasons: Reasons = {}
+    drop_teaser_list(lines, reasons, 0)
+    expected = {i: (Reason.TEASER, "related_list") for i in range(4, 7)} if dropped else {}
+    assert reasons == expected
+
+
+def test_a_plain_closing_list_is_not_tail_chrome() -> None:
+    """Short items without links after the story are its own list (ingredients), which
+    `drop_outside_body` leaves to the other passes."""
+    paragraphs = [*map(Paragraph, BODY), *items(["Eggs", "Flour", "Milk"], 0.0)]
+    lines = [describe(p) for p in paragraphs]
+    reasons: Reasons = {}
+    drop_outside_body(lines, reasons, 0, CFG)
+    assert reasons == {}
