@@ -36,7 +36,7 @@ from pipeline.records import ArticleRecord, article_record
 from pipeline.runtime.run import close_spools, finish_run
 from pipeline.runtime.spool import RecordSpool
 from pipeline.runtime.summary import RunSummary
-from pipeline.similarity.shingles import shingle_table, shingles
+from pipeline.similarity import shingle_table
 
 GROUND_TRUTH = (
     Path(__file__).resolve().parents[2] / "shared/bench/scrapinghub-dev/ground-truth.json"
@@ -160,7 +160,7 @@ def run_random(docs: int, paragraphs: int) -> None:
     records = corpus(docs, paragraphs, 7)
     texts = [p["text"] for r in records[:1000] for p in r["paragraphs"]]
     table = shingle_table(texts, 3)
-    frozen = [shingles(t, 3) for t in texts]
+    frozen = [table.set(i) for i in range(len(table))]
     set_bytes = sum(sys.getsizeof(s) + 32 * len(s) for s in frozen)
     table_bytes = table.values.nbytes + table.offsets.nbytes
     print(

@@ -11,8 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from pipeline.clean import clean_paragraphs
 from pipeline.config import PipelineConfig
-from pipeline.dedupe.assemble import assemble
-from pipeline.dedupe.within import near_duplicates
+from pipeline.dedupe import assemble, near_duplicates
 from pipeline.errors import DeadlineExceeded, ExtractionError
 from pipeline.extract.document import extract_document
 from pipeline.model import Article, Format, Quarantine, RawDocument, Stage

@@ -19,11 +19,18 @@ from pipeline.crossdoc.index.base import Entry, IndexStore, estimate_jaccard
 from pipeline.crossdoc.scan import Digest
 from pipeline.model import ClusterLevel, Measure
 from pipeline.records import ArticleRecord, ClusterMemberRecord, ClusterRecord
-from pipeline.similarity.lsh import band_keys, choose_bands
-from pipeline.similarity.minhash import signature_matrix, signatures
-from pipeline.similarity.pairs import Pair
-from pipeline.similarity.shingles import HASH_VERSION, Shingles, ShingleTable, shingle_table
-from pipeline.similarity.union_find import components
+from pipeline.similarity import (
+    HASH_VERSION,
+    Pair,
+    Shingles,
+    ShingleTable,
+    band_keys,
+    choose_bands,
+    components,
+    shingle_table,
+    signature_matrix,
+    signatures,
+)
 
 
 def index_settings(config: CrossdocConfig) -> str:

@@ -20,8 +20,7 @@ from pipeline.crossdoc.scan import Digest
 from pipeline.crossdoc.template import Occurrence
 from pipeline.model import ClusterLevel, Measure, Reason
 from pipeline.records import ArticleRecord, ClusterMemberRecord, ClusterRecord
-from pipeline.similarity.pairs import Pair
-from pipeline.similarity.union_find import components
+from pipeline.similarity import Pair, components
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pipeline.config import CrossdocConfig
 from pipeline.crossdoc.template import Occurrence, site_of
 from pipeline.records import ArticleRecord
-from pipeline.similarity.shingles import ShingleTable, shingle_table, tokens
+from pipeline.similarity import ShingleTable, shingle_table, tokens
 
 SHINGLE_BLOCK = 20_000
 """Representatives shingled at a time: one call over all of them held several arrays of

@@ -45,10 +45,15 @@ from pipeline.crossdoc.template import Occurrence, boilerplate_occurrences
 from pipeline.crossdoc.view import EditedArticles
 from pipeline.model import Measure, Reason, Stage
 from pipeline.records import ArticleRecord, ClusterRecord, QuarantineRecord
-from pipeline.similarity.bounded import Fanout, bounded_pairs
-from pipeline.similarity.pairs import Caps, MatchSettings, Pair
-from pipeline.similarity.shingles import ShingleTable
-from pipeline.similarity.union_find import components
+from pipeline.similarity import (
+    Caps,
+    Fanout,
+    MatchSettings,
+    Pair,
+    ShingleTable,
+    bounded_pairs,
+    components,
+)
 
 __all__ = [
     "CrossdocReport",

@@ -18,9 +18,7 @@ from dataclasses import dataclass
 
 from pipeline.config import DedupeConfig
 from pipeline.model import Measure
-from pipeline.similarity.candidates import find_pairs
-from pipeline.similarity.pairs import MatchSettings, Pair
-from pipeline.similarity.shingles import shingle_table, tokens
+from pipeline.similarity import MatchSettings, Pair, find_pairs, shingle_table, tokens
 
 MAX_POSTINGS = 64
 """A shingle found in more paragraphs than this is too common to point at a duplicate."""

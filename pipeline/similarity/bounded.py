@@ -3,7 +3,7 @@
 `candidates.find_pairs` reports *every* verified pair. That is what a handful of copies
 needs, but k near-copies of one story (a wire story on hundreds of sites, a template
 paragraph edited per page) share their LSH buckets and their shingle postings, so all
-pairs are k²/2 candidates: at 100,000 documents that alone took gigabytes.
+pairs are k²/2 candidates: time and memory quadratic in the copies of one text.
 
 The corpus-level steps only need the *groups* (connected components) and, for each
 member, one verified link toward the others. So here each LSH bucket pairs every member
@@ -14,8 +14,8 @@ its pairs, so small inputs get exactly the pairs `find_pairs` gives; beyond that
 per unit is bounded by `fanout` per band, and what the bound left out is counted
 (`Fanout`) for the manifest. Every candidate is verified exactly, as in `find_pairs`.
 
-Identical documents are best collapsed before calling this (see `crossdoc`): copies
-need no search at all.
+Identical texts are best collapsed before calling this (the cross-document step does):
+copies need no search at all.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pipeline.similarity.containment import dense_ids
 from pipeline.similarity.lsh import band_keys, choose_bands
 from pipeline.similarity.minhash import signatures
 from pipeline.similarity.pairs import Caps, Matches, MatchSettings, Pair, pair_codes
-from pipeline.similarity.shingles import ShingleTable, sorted_unique
+from pipeline.similarity.table import ShingleTable, sorted_unique
 from pipeline.similarity.union_find import UnionFind
 from pipeline.similarity.verify import intersections, judge_pairs
 
@@ -60,6 +60,8 @@ class Fanout:
 
 @dataclass(slots=True)
 class BoundedMatches:
+    """What `bounded_pairs` found, what the caps cut and what the fan-out bound cut."""
+
     matches: Matches
     fanout: Fanout
 
@@ -101,8 +103,9 @@ def _blocks(counts: np.ndarray) -> Iterator[tuple[int, int]]:
 
 
 def band_keys_of(table: ShingleTable, settings: MatchSettings, bands: int, rows: int) -> np.ndarray:
-    """`band_keys` of every row, signed block by block: the whole signature matrix
-    (num_perm x 8 bytes a row) of a run's paragraphs took hundreds of MB at once."""
+    """`band_keys` of every row, signed `_SIGN_ROWS` rows at a time: only the band keys
+    (8 bytes a band) are kept, never the whole signature matrix (8 bytes a permutation)
+    of a run's paragraphs."""
     out = np.empty((len(table), bands), dtype=np.uint64)
     for start in range(0, len(table), _SIGN_ROWS):
         block = np.arange(start, min(start + _SIGN_ROWS, len(table)), dtype=np.int64)
@@ -250,7 +253,14 @@ def _roots(parent: list[int]) -> np.ndarray:
 
 def bounded_pairs(table: ShingleTable, settings: MatchSettings, fanout: int) -> BoundedMatches:
     """Verified near-duplicate pairs among the rows of `table`, sorted, with at most
-    about `fanout` candidates per row and band (see the module docstring)."""
+    about `fanout` candidates per row and band (see the module docstring).
+
+    A larger `fanout` verifies more links per copy (more pairs, slower); groups
+    (connected components) stay the same as long as each copy has one verified link.
+    Raises ValueError unless `fanout` is at least 1.
+    """
+    if fanout < 1:
+        raise ValueError(f"fanout must be at least 1, got {fanout}")
     result = BoundedMatches(Matches(), Fanout())
     n = len(table)
     if n < 2:

@@ -1,6 +1,8 @@
-"""Candidate pairs of near-duplicate shingle sets across a corpus, verified exactly.
+"""Every verified near-duplicate pair among shingle sets (`find_pairs`).
 
-Two generators, because one measure cannot serve both questions:
+Used where every pair is wanted: the paragraphs of one document. Across a corpus, where
+one story may have thousands of copies, `bounded.bounded_pairs` keeps the work linear.
+Two candidate generators, because one measure cannot serve both questions:
 
 * MinHash LSH finds pairs by Jaccard. Bands come from `lsh.choose_bands` (a pair exactly
   at the threshold is a candidate with probability >= `recall`); buckets are formed with
@@ -19,31 +21,23 @@ uncapped bucket is quadratic. What a cap cut is counted in `Caps`, for the manif
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from pipeline.similarity.containment import containment_candidates, dense_ids
 from pipeline.similarity.lsh import choose_bands, lsh_candidates
 from pipeline.similarity.minhash import signatures
 from pipeline.similarity.pairs import Matches, MatchSettings
-from pipeline.similarity.shingles import Shingles, ShingleTable, sorted_unique
+from pipeline.similarity.table import ShingleTable, sorted_unique
 from pipeline.similarity.verify import intersections, judge_pairs
 
 
-def find_pairs(
-    sets: Sequence[Shingles] | ShingleTable,
-    settings: MatchSettings,
-    skip: set[tuple[int, int]] | None = None,
-    same_owner: Sequence[int] | None = None,
-) -> Matches:
-    """Every verified near-duplicate pair among `sets` (indices into it), sorted.
+def find_pairs(table: ShingleTable, settings: MatchSettings) -> Matches:
+    """Every verified near-duplicate pair among the rows of `table`, sorted by (a, b).
 
-    Pairs whose units have the same `same_owner` value (e.g. two paragraphs of one
-    article, already handled by in-document dedupe) are not reported.
+    `settings` sets the thresholds, the banding's recall and the caps (see
+    `MatchSettings`); what a cap cut is counted in the result's `caps`.
     """
     result = Matches()
-    table = sets if isinstance(sets, ShingleTable) else ShingleTable.from_sets(sets)
     n = len(table)
     if n < 2:
         return result
@@ -60,14 +54,6 @@ def find_pairs(
         )
     codes = sorted_unique(np.concatenate(found))
     a, b = codes // n, codes % n
-    if same_owner is not None:
-        owner = np.asarray(same_owner)
-        keep = owner[a] != owner[b]
-        a, b = a[keep], b[keep]
-    if skip:
-        skipped = np.fromiter((x * n + y for x, y in skip), dtype=np.int64, count=len(skip))
-        keep = ~np.isin(a * n + b, skipped)
-        a, b = a[keep], b[keep]
     inter = intersections(table, a, b, dense)
     result.pairs = judge_pairs(a, b, inter, table.sizes, settings)
     return result

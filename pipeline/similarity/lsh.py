@@ -1,10 +1,11 @@
 """LSH banding chosen for recall, not for datasketch's balanced error.
 
 datasketch's `MinHashLSH(threshold=t)` minimises the *area* of false positives plus false
-negatives, which at t=0.8 with 128 permutations yields bands that catch only ~40% of pairs
-sitting exactly at 0.8. We instead require a pair exactly at the threshold to become a
-candidate with probability >= `recall`, take the largest rows-per-band that allows it
-(fewest spurious candidates), and verify every candidate exactly afterwards.
+negatives, which at t=0.8 with 128 permutations yields 9 bands of 13 rows: they catch
+only 40% of the pairs sitting exactly at 0.8 (`candidate_probability(0.8, 9, 13)`). We
+instead require a pair exactly at the threshold to become a candidate with probability
+>= `recall`, take the largest rows-per-band that allows it (fewest spurious candidates),
+and verify every candidate exactly afterwards.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 
 from pipeline.similarity.hashing import CHAIN_MULTIPLIER, fmix64
 from pipeline.similarity.pairs import Caps, pair_codes
-from pipeline.similarity.shingles import sorted_unique
+from pipeline.similarity.table import sorted_unique
 
 
 def candidate_probability(similarity: float, bands: int, rows: int) -> float:

@@ -1,36 +1,46 @@
-"""MinHash signatures of shingle sets: datasketch's affine64 scheme for all rows at once."""
+"""MinHash signatures of shingle sets: datasketch's affine64 scheme for all rows at once.
+
+A row's signature is what `datasketch.MinHash.bulk([row], scheme="affine64", ...)` gives
+for the row's shingle hashes as the hash values (`fmix64` of each, then `a * h + b` with
+datasketch's own permutation parameters for the seed, then the minimum per permutation),
+so signatures can be handed to datasketch (`MinHash(hashvalues=..., scheme="affine64")`,
+`LeanMinHash`, `MinHashLSH`) and compared with its sketches. A test holds both equal.
+
+Computed in numpy rather than by `MinHash.bulk` because bulk makes a Python call per
+shingle and a `MinHash` per set, and importing datasketch imports scipy: the difference
+for a whole run is in docs/benchmarks.md (bench/signing.py).
+"""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pipeline.similarity.hashing import fmix64
-from pipeline.similarity.shingles import Shingles, ShingleTable
-
-if TYPE_CHECKING:
-    from datasketch import MinHash
-
+from pipeline.similarity.table import Shingles, ShingleTable
 
 _MAX = np.uint64(0xFFFFFFFFFFFFFFFF)
-
+"""The signature of an empty set (datasketch's initial hash values for affine64)."""
 
 _CHUNK = 1 << 12
-"""Shingles per block when signing: the (num_perm x block) matrix stays ~4 MB, and is
-reused (a fresh 4 MB array per block costs more in page faults than the arithmetic)."""
+"""Shingles per block when signing: the (num_perm x block) matrix stays in cache, and is
+reused (a fresh array per block costs more in page faults than the arithmetic)."""
 
 
 @functools.lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's own affine64 parameters (a, b) for this seed, drawn as
-    `MinHash._init_permutations` draws them (a test holds them equal to datasketch's).
+    """datasketch's own affine64 parameters (a, b) for this seed, drawn as datasketch
+    draws them (a test holds them equal to `MinHash(scheme="affine64").permutations`).
 
     Drawn here rather than read from a `MinHash` because importing datasketch imports
-    scipy: ~0.5 s in every process that starts, against microseconds for two draws.
+    scipy, a cost in every process that starts, against two draws of random integers.
     Cached (read-only arrays): drawing them costs more than signing a page's paragraphs.
+
+    Raises ValueError unless `num_perm` is positive. More permutations give a finer
+    Jaccard estimate and more bands to choose from, at a proportional cost in signing
+    time and signature memory (8 bytes per permutation and set).
     """
     if num_perm <= 0:
         raise ValueError(f"num_perm must be positive, got {num_perm}")
@@ -44,11 +54,14 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def signatures(table: ShingleTable, num_perm: int, seed: int = 1) -> np.ndarray:
-    """(rows x num_perm) uint64: each row equals `MinHash.bulk`'s hashvalues for the set
-    (all-max for an empty set), computed block by block over the whole table.
+    """(rows x num_perm) uint64: row i equals the `hashvalues` of
+    `MinHash.bulk([table.row(i)], num_perm=num_perm, seed=seed, scheme="affine64",
+    hashfunc=lambda v: v)` (all-max for an empty row).
 
-    Computed permutation-major (a transposed view is returned) because the minimum per
-    row then runs over contiguous memory; blocks of ~4k shingles stay in cache.
+    Signatures compare (and band) only with signatures of the same `num_perm` and
+    `seed`: another seed draws other permutations. Computed block by block over the
+    whole table, permutation-major (a transposed view is returned) because the minimum
+    per row then runs over contiguous memory.
     """
     a, b = permutations(num_perm, seed)
     n = len(table)
@@ -80,23 +93,6 @@ def signatures(table: ShingleTable, num_perm: int, seed: int = 1) -> np.ndarray:
     return out.T
 
 
-def minhashes(sets: Sequence[Shingles], num_perm: int, seed: int = 1) -> list[MinHash]:
-    """One datasketch MinHash per shingle set (for `MinHashLSH`), signed in bulk."""
-    from datasketch import MinHash  # only the Redis index needs the objects
-
-    if num_perm <= 0:
-        raise ValueError(f"num_perm must be positive, got {num_perm}")
-    if not sets:
-        return []
-    sig = signatures(ShingleTable.from_sets(sets), num_perm, seed)
-    a, b = permutations(num_perm, seed)
-    perms = (a, b)
-    return [
-        MinHash(num_perm=num_perm, seed=seed, hashvalues=row, permutations=perms, scheme="affine64")
-        for row in sig
-    ]
-
-
 def signature_matrix(sets: Sequence[Shingles], num_perm: int, seed: int = 1) -> np.ndarray:
-    """The signatures of frozenset shingle sets: one row per set."""
+    """`signatures` of shingle sets held as frozensets: one row per set."""
     return signatures(ShingleTable.from_sets(sets), num_perm, seed)

@@ -1,47 +1,40 @@
-"""Word shingles and MinHash signatures, hashed once and kept compact.
+"""Word shingles of many texts, hashed in numpy: the tokeniser and the shingle hash.
 
-Why this shape:
+Why hand-written rather than `tokens()` and xxhash per shingle (datasketch's usual
+input): a batch is tokenised and hashed without a Python object per token or per
+shingle, which is what a run spends its similarity time on otherwise (the comparison
+with datasketch's `MinHash.bulk` is in docs/benchmarks.md, kept by bench/signing.py).
 
-* A batch is tokenised without a Python object per token: its lower-cased text becomes
-  one array of code points, characters are classed (word, CJK) through a table of the
-  batch's distinct code points (each classed by the same regexes as `tokens`), tokens are
-  runs of word characters, and a token's hash is a polynomial of its code points modulo
-  2**64 (segment sums of c_i * P**i over the batch, shifted back by P**-start), mixed
-  with its length (`fmix64`). This replaced a regex pass plus a dict lookup and an xxh3
-  call per distinct token, which cost ~3x more. A shingle's hash is chained from its
-  tokens' hashes in numpy (one pass per word of the shingle over the whole batch). The
-  chain step `fmix64(h * M + t)` is a bijection in `t` for a fixed `h`, so different
-  shingles collide only with probability ~2**-64 on natural text: exact verification
-  stays exact on the sets. Neither hash resists crafted input (a polynomial modulo
-  2**64 has known colliding words thousands of characters long); a collision only
-  makes two sets look one shingle more alike.
-* A batch's shingle sets live in one `ShingleTable` (sorted unique uint64 per row, CSR
-  offsets): 8 bytes a shingle instead of a Python int in a frozenset (~10x smaller), and
-  intersections are merges of sorted arrays.
-* Signatures are datasketch's `affine64` scheme computed for all rows at once
-  (`fmix64`, then `a * h + b` with datasketch's own permutation parameters, then a
-  minimum per row): identical to `MinHash.bulk`, so they can be handed to datasketch
-  (`MinHash(hashvalues=...)`, `MinHashLSH`) where that is the right tool.
+* Tokens are `tokens()`'s: runs of word characters of the lower-cased text, a run holding
+  a CJK character split into single characters. The batch's lower-cased text becomes one
+  array of code points; characters are classed (word, CJK) through a table of the
+  batch's distinct code points, each classed by the same regexes as `tokens`, so both
+  tokenisers agree (a test holds them so).
+* A token's hash is a polynomial of its code points modulo 2**64 (segment sums of
+  c_i * P**i over the batch, shifted back by P**-start), mixed with its length
+  (`fmix64`). A shingle's hash is chained from its tokens' hashes (one numpy pass per
+  word of the shingle over the whole batch). The chain step `fmix64(h * M + t)` is a
+  bijection in `t` for a fixed `h`, so different shingles collide only with probability
+  about 2**-64 on natural text: exact verification stays exact on the sets. Neither hash
+  resists crafted input (a polynomial modulo 2**64 has known colliding words thousands
+  of characters long); a collision only makes two sets look one shingle more alike.
+* Changing any of this changes every shingle hash, hence every signature and band hash:
+  `HASH_VERSION` names the scheme, and a persistent index built under another is not
+  comparable.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 import numpy as np
 
 from pipeline.similarity.hashing import CHAIN_MULTIPLIER, fmix64
-
-if TYPE_CHECKING:
-    pass
+from pipeline.similarity.table import ShingleTable
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-
-Shingles = frozenset[int]
 
 HASH_VERSION = "tok-poly64-chain-fmix64"
 """Names the shingle hashing: persisted band hashes are only comparable within one."""
@@ -49,9 +42,10 @@ HASH_VERSION = "tok-poly64-chain-fmix64"
 _P = 0xA0761D6478BD642F
 """Odd base of the token hash (a polynomial of code points modulo 2**64)."""
 _P_INV = pow(_P, -1, 1 << 64)
-_TEXT_BLOCK = 1 << 20
-"""Characters tokenised at a time: the per-character arrays (~40 bytes a character) stay
-bounded however large the batch."""
+TEXT_BLOCK = 1 << 20
+"""Characters tokenised at a time. The tokeniser holds several arrays of one entry per
+character of its block; in blocks, that memory stays bounded however large the batch.
+Any block size gives the same hashes (a test shrinks it to a few characters)."""
 _WORD_BIT, _CJK_BIT = np.uint8(1), np.uint8(2)
 _WORD_CHAR = re.compile(r"\w", re.UNICODE)
 
@@ -184,7 +178,7 @@ def _block_token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def _token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Token hashes of all texts in order, and each text's token count (blocks of
-    about `_TEXT_BLOCK` characters, so memory does not grow with the batch)."""
+    about `TEXT_BLOCK` characters, so memory does not grow with the batch)."""
     hashes: list[np.ndarray] = []
     counts: list[np.ndarray] = []
     block: list[str] = []
@@ -192,7 +186,7 @@ def _token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     for text in texts:
         block.append(text)
         chars += len(text) + 1
-        if chars >= _TEXT_BLOCK:
+        if chars >= TEXT_BLOCK:
             h, c = _block_token_hashes(block)
             hashes.append(h)
             counts.append(c)
@@ -204,117 +198,6 @@ def _token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if len(hashes) == 1:
         return hashes[0], counts[0]
     return np.concatenate(hashes), np.concatenate(counts)
-
-
-@dataclass(frozen=True, slots=True)
-class ShingleTable:
-    """Shingle sets of many texts: row i is `values[offsets[i]:offsets[i+1]]`, sorted, unique."""
-
-    values: np.ndarray
-    """uint64 shingle hashes."""
-    offsets: np.ndarray
-    """int64, length rows + 1."""
-    ranks: np.ndarray | None = None
-    """int64 per value, when known: its rank among the distinct values of the table it
-    was built in (equal values, equal ranks; ordered like the values). Candidate search
-    needs such dense ids; building the table already sorted for them, so it keeps them."""
-
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
-
-    @property
-    def sizes(self) -> np.ndarray:
-        out: np.ndarray = np.diff(self.offsets)
-        return out
-
-    def row(self, i: int) -> np.ndarray:
-        out: np.ndarray = self.values[self.offsets[i] : self.offsets[i + 1]]
-        return out
-
-    def set(self, i: int) -> Shingles:
-        return frozenset(int(v) for v in self.row(i))
-
-    def take(self, rows: Sequence[int] | np.ndarray) -> ShingleTable:
-        """The table of these rows, in this order."""
-        rows = np.asarray(rows, dtype=np.int64)
-        sizes = self.sizes[rows]
-        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=offsets[1:])
-        idx = gather_index(self.offsets, rows)
-        return ShingleTable(
-            self.values[idx], offsets, None if self.ranks is None else self.ranks[idx]
-        )
-
-    def unions(self, groups: Sequence[Sequence[int]]) -> ShingleTable:
-        """One row per group: the union of the group's rows (a document of paragraphs)."""
-        flat = np.fromiter((r for g in groups for r in g), dtype=np.int64)
-        owner = np.repeat(
-            np.arange(len(groups), dtype=np.int64),
-            np.fromiter((len(g) for g in groups), dtype=np.int64, count=len(groups)),
-        )
-        idx = gather_index(self.offsets, flat)
-        row = np.repeat(owner, self.sizes[flat])
-        return _from_rows(self.values[idx], row, len(groups))
-
-    @staticmethod
-    def from_sets(sets: Iterable[Iterable[int]]) -> ShingleTable:
-        rows = [np.fromiter(s, dtype=np.uint64) for s in sets]
-        sizes = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
-        values = np.concatenate(rows) if rows else np.zeros(0, dtype=np.uint64)
-        return _from_rows(values, np.repeat(np.arange(len(rows), dtype=np.int64), sizes), len(rows))
-
-    @staticmethod
-    def concat(tables: Sequence[ShingleTable]) -> ShingleTable:
-        if not tables:
-            return ShingleTable(np.zeros(0, dtype=np.uint64), np.zeros(1, dtype=np.int64))
-        values = np.concatenate([t.values for t in tables])
-        sizes = np.concatenate([t.sizes for t in tables])
-        offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=offsets[1:])
-        return ShingleTable(values, offsets)
-
-
-def gather_index(offsets: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Positions of the given rows' entries, concatenated (CSR gather without a loop)."""
-    starts = offsets[rows]
-    sizes = offsets[rows + 1] - starts
-    total = int(sizes.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    before = np.cumsum(sizes) - sizes
-    out: np.ndarray = np.repeat(starts - before, sizes) + np.arange(total, dtype=np.int64)
-    return out
-
-
-def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """`np.unique` by sorting: numpy 2's default hash-based unique is several times slower
-    on integer arrays of this size."""
-    out = np.sort(values)
-    if len(out) > 1:
-        keep = np.empty(len(out), dtype=bool)
-        keep[0] = True
-        np.not_equal(out[1:], out[:-1], out=keep[1:])
-        out = out[keep]
-    return out
-
-
-def _from_rows(values: np.ndarray, row: np.ndarray, n: int) -> ShingleTable:
-    """Sort and deduplicate values within rows (`row[i]` is the row of `values[i]`).
-
-    Values are ranked once; (row, rank) then fits one int64 key, and one sort of
-    those keys orders rows and values together (faster than a two-key lexsort). The
-    ranks are kept (`ShingleTable.ranks`).
-    """
-    if not len(values):
-        return ShingleTable(np.zeros(0, dtype=np.uint64), np.zeros(n + 1, dtype=np.int64))
-    uniques, rank = np.unique(values, return_inverse=True)
-    bits = len(uniques).bit_length()
-    keys = sorted_unique((row.astype(np.int64) << bits) | rank.ravel())
-    rows = keys >> bits
-    ranks = keys & ((1 << bits) - 1)
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=offsets[1:])
-    return ShingleTable(uniques[ranks], offsets, ranks)
 
 
 def shingle_table(texts: Iterable[str], size: int) -> ShingleTable:
@@ -353,23 +236,4 @@ def shingle_table(texts: Iterable[str], size: int) -> ShingleTable:
             for j in range(length):
                 h = fmix64(h * CHAIN_MULTIPLIER + hashes[starts[which] + j])
             out[first[which]] = h
-    return _from_rows(out, owner, n)
-
-
-def shingles(text: str, size: int) -> Shingles:
-    """Hashes of the `size`-word shingles; a shorter text is one shingle of all its words."""
-    return shingle_table([text], size).set(0)
-
-
-def jaccard(a: Shingles, b: Shingles) -> float:
-    if not a and not b:
-        return 1.0
-    inter = len(a & b)
-    return inter / (len(a) + len(b) - inter)
-
-
-def containment(inner: Shingles, outer: Shingles) -> float:
-    """Share of `inner`'s shingles that are also in `outer`."""
-    if not inner:
-        return 0.0
-    return len(inner & outer) / len(inner)
+    return ShingleTable.from_rows(out, owner, n)

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 
 class UnionFind:
+    """Disjoint sets over 0..n-1, the root of each set its smallest member."""
+
     def __init__(self, n: int) -> None:
         self.parent: list[int] = list(range(n))
 

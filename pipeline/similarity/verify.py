@@ -7,7 +7,7 @@ import numpy as np
 from pipeline.model import Measure
 from pipeline.similarity.containment import dense_ids
 from pipeline.similarity.pairs import MatchSettings, Pair
-from pipeline.similarity.shingles import ShingleTable, gather_index
+from pipeline.similarity.table import ShingleTable, gather_index
 
 _VERIFY_BLOCK = 1 << 21
 """Shingles gathered per block of candidate pairs when counting intersections."""
@@ -68,7 +68,7 @@ def judge_pairs(
         wide_enough = ~(small < settings.min_ratio * np.maximum(la, lb))
         keep = is_jac | (shared & wide_enough & (cont >= settings.containment))
     is_jac = is_jac[keep]
-    similarity = _round4(np.where(is_jac, jac[keep], cont[keep]))
+    similarity = round4(np.where(is_jac, jac[keep], cont[keep]))
     inner = np.where(la <= lb, a, b)[keep]
     return [
         Pair(x, y, s, Measure.JACCARD) if j else Pair(x, y, s, Measure.CONTAINMENT, i)
@@ -83,10 +83,12 @@ def judge_pairs(
     ]
 
 
-def _round4(values: np.ndarray) -> list[float]:
-    """`round(v, 4)` of each value. numpy's scale-and-round can disagree with Python's
-    correctly rounded `round` only when the scaled value sits at a half, so just those
-    are rounded by Python (a Python `round` per pair cost as much as the verification)."""
+def round4(values: np.ndarray) -> list[float]:
+    """`round(v, 4)` of each value, as Python floats: the similarities the outputs show.
+
+    numpy's scale-and-round can disagree with Python's correctly rounded `round` only
+    when the scaled value sits at a half, so just those are rounded by Python (a Python
+    `round` per pair costs about as much as verifying the pair)."""
     scaled = values * 1e4
     out: list[float] = (np.round(scaled) / 1e4).tolist()
     for k in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():

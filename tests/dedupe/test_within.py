@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import DedupeConfig
-from pipeline.dedupe.within import near_duplicates
+from pipeline.dedupe import near_duplicates
 
 CFG = DedupeConfig()
 A = (

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.model import Article
-from pipeline.similarity.bounded import bounded_pairs
-from pipeline.similarity.candidates import find_pairs
-from pipeline.similarity.pairs import MatchSettings, Pair
-from pipeline.similarity.shingles import shingle_table
+from pipeline.similarity import MatchSettings, Pair, bounded_pairs, find_pairs, shingle_table
 
 PARAGRAPHS = MatchSettings(
     jaccard=0.8,

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from datasketch import MinHash
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.similarity.candidates import find_pairs
+from pipeline.similarity import Caps, MatchSettings, ShingleTable, find_pairs, shingle_table
 from pipeline.similarity.lsh import lsh_candidates
-from pipeline.similarity.minhash import signatures
-from pipeline.similarity.pairs import Caps, MatchSettings
-from pipeline.similarity.shingles import ShingleTable, shingle_table, shingles
-from pipeline.similarity.verify import _round4, intersections
+from pipeline.similarity.verify import intersections, round4
+from tests.similarity.sets import shingles, table
 
 VOCAB = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota"]
 TEXT = st.lists(st.sampled_from(VOCAB), min_size=0, max_size=30).map(" ".join)
@@ -29,7 +27,7 @@ def exact(a: frozenset[int], b: frozenset[int]) -> tuple[float, float]:
 @given(CORPUS)
 def test_every_reported_pair_meets_its_threshold(texts: list[str]) -> None:
     sets = [shingles(t, 2) for t in texts]
-    for pair in find_pairs(sets, SETTINGS).pairs:
+    for pair in find_pairs(table(sets), SETTINGS).pairs:
         assert pair.a < pair.b
         jac, cont = exact(sets[pair.a], sets[pair.b])
         if pair.measure == "jaccard":
@@ -47,7 +45,8 @@ def test_every_reported_pair_meets_its_threshold(texts: list[str]) -> None:
 def test_containment_candidates_miss_nothing(texts: list[str]) -> None:
     """The prefix filter has no false negatives: brute force finds no more pairs."""
     sets = [shingles(t, 2) for t in texts]
-    found = {(p.a, p.b) for p in find_pairs(sets, SETTINGS).pairs if p.measure == "containment"}
+    pairs = find_pairs(table(sets), SETTINGS).pairs
+    found = {(p.a, p.b) for p in pairs if p.measure == "containment"}
     for i in range(len(sets)):
         for j in range(i + 1, len(sets)):
             if not sets[i] or not sets[j] or not sets[i] & sets[j]:
@@ -61,53 +60,35 @@ def test_containment_candidates_miss_nothing(texts: list[str]) -> None:
 @given(CORPUS)
 def test_symmetric_and_idempotent(texts: list[str]) -> None:
     sets = [shingles(t, 2) for t in texts]
-    first = find_pairs(sets, SETTINGS).pairs
-    assert find_pairs(sets, SETTINGS).pairs == first
-    flipped = find_pairs(sets[::-1], SETTINGS).pairs
+    first = find_pairs(table(sets), SETTINGS).pairs
+    assert find_pairs(table(sets), SETTINGS).pairs == first
+    flipped = find_pairs(table(sets[::-1]), SETTINGS).pairs
     n = len(sets)
     mirrored = {(min(n - 1 - p.a, n - 1 - p.b), max(n - 1 - p.a, n - 1 - p.b)) for p in flipped}
     # Jaccard and containment pairs are the same pairs whatever the order of the corpus
     assert {(p.a, p.b) for p in first} == mirrored
-    table = ShingleTable.from_sets(sets)
-    assert find_pairs(table, SETTINGS).pairs == first
 
 
 @settings(max_examples=40, deadline=None)
 @given(CORPUS)
 def test_intersections_are_exact(texts: list[str]) -> None:
-    table = shingle_table(texts, 2)
-    n = len(table)
+    rows = shingle_table(texts, 2)
+    n = len(rows)
     a, b = np.triu_indices(n, 1)
-    counts = intersections(table, a, b)
+    counts = intersections(rows, a, b)
     for x, y, c in zip(a, b, counts, strict=True):
-        assert c == len(table.set(int(x)) & table.set(int(y)))
-
-
-@settings(max_examples=30, deadline=None)
-@given(CORPUS)
-def test_signatures_equal_datasketch_bulk(texts: list[str]) -> None:
-    table = shingle_table(texts, 3)
-    mine = signatures(table, 32, seed=3)
-    theirs = MinHash.bulk(
-        [sorted(table.set(i)) for i in range(len(table))],
-        num_perm=32,
-        seed=3,
-        hashfunc=lambda v: v,
-        scheme="affine64",
-    )
-    for row, m in zip(mine, theirs, strict=True):
-        assert np.array_equal(row, m.hashvalues)
+        assert c == len(rows.set(int(x)) & rows.set(int(y)))
 
 
 @settings(max_examples=40, deadline=None)
 @given(CORPUS, st.integers(min_value=1, max_value=4))
 def test_table_rows_equal_single_text_shingles(texts: list[str], size: int) -> None:
-    table = shingle_table(texts, size)
-    assert len(table) == len(texts)
+    rows = shingle_table(texts, size)
+    assert len(rows) == len(texts)
     for i, text in enumerate(texts):
-        row = table.row(i)
+        row = rows.row(i)
         assert np.all(row[1:] > row[:-1])
-        assert table.set(i) == shingles(text, size)
+        assert rows.set(i) == shingles(text, size)
 
 
 @settings(max_examples=60, deadline=None)
@@ -150,16 +131,40 @@ def test_lsh_buckets_are_capped_in_input_order() -> None:
 @given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(1, 10_000)), max_size=200))
 def test_similarities_are_rounded_like_python(fractions: list[tuple[int, int]]) -> None:
     values = [min(p, q) / q for p, q in fractions] + [0.00005, 0.12345, 0.99995, 0.5]
-    assert _round4(np.asarray(values, dtype=np.float64)) == [round(v, 4) for v in values]
+    assert round4(np.asarray(values, dtype=np.float64)) == [round(v, 4) for v in values]
 
 
 @settings(max_examples=30, deadline=None)
 @given(CORPUS, st.data())
 def test_a_taken_table_matches_like_fresh_sets(texts: list[str], data: st.DataObject) -> None:
     """`take` keeps the build's dense ids (`ranks`); pairs are the same as on sets."""
-    table = shingle_table(texts, 2)
+    whole = shingle_table(texts, 2)
     rows = data.draw(st.lists(st.integers(0, max(len(texts) - 1, 0)), unique=True))
     rows = rows if texts else []
-    taken = table.take(rows)
-    fresh = ShingleTable.from_sets([table.set(r) for r in rows])
+    taken = whole.take(rows)
+    fresh = ShingleTable.from_sets([whole.set(r) for r in rows])
     assert find_pairs(taken, SETTINGS).pairs == find_pairs(fresh, SETTINGS).pairs
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param("jaccard", 0.0, id="jaccard-zero"),
+        pytest.param("containment", 1.5, id="containment-above-one"),
+        pytest.param("min_ratio", -0.1, id="negative-ratio"),
+        pytest.param("max_bucket", 0, id="no-bucket"),
+        pytest.param("max_postings", 0, id="no-postings"),
+    ],
+)
+def test_bad_settings_are_rejected(field: str, value: float) -> None:
+    fields = {
+        "jaccard": 0.6,
+        "containment": 0.7,
+        "num_perm": 64,
+        "recall": 0.99,
+        "seed": 1,
+        "max_bucket": 500,
+        "max_postings": 1000,
+    }
+    with pytest.raises(ValueError, match=field):
+        MatchSettings(**(fields | {field: value}))  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from datasketch import MinHashLSH
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.similarity.lsh import candidate_probability, choose_bands
+from pipeline.similarity import candidate_probability, choose_bands
 
 
 @given(

@@ -1,4 +1,4 @@
-"""Shingling and MinHash invariants (hypothesis) and the exact similarity measures."""
+"""Shingling: the batch tokeniser agrees with `tokens`, shingle sets behave as sets."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.similarity import minhash
-from pipeline.similarity import shingles as fingerprint
-from pipeline.similarity.minhash import minhashes
-from pipeline.similarity.shingles import containment, jaccard, shingle_table, shingles, tokens
-from tests.support import ROOT
+from pipeline.similarity import shingle_table, tokens
+from pipeline.similarity import shingles as shingling
+from tests.similarity.sets import containment, jaccard, shingles
 
 WORDS = st.lists(
     st.sampled_from(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]),
@@ -44,22 +42,6 @@ def test_measures_are_bounded_and_symmetric(a: str, b: str) -> None:
     assert jaccard(sa, sb) == jaccard(sb, sa)
     assert 0.0 <= containment(sa, sb) <= 1.0
     assert jaccard(sa, sb) <= containment(sa, sb) or not sa
-
-
-@settings(max_examples=30, deadline=None)
-@given(WORDS.filter(lambda w: len(w) >= 6))
-def test_minhash_of_identical_sets_is_identical(words: list[str]) -> None:
-    s = shingles(" ".join(words), 2)
-    a, b = minhashes([s, s], num_perm=64)
-    assert a.jaccard(b) == 1.0
-
-
-def test_minhash_estimates_jaccard() -> None:
-    base = [f"w{i}" for i in range(300)]
-    edited = base[:200] + [f"x{i}" for i in range(100)]
-    sa, sb = shingles(" ".join(base), 1), shingles(" ".join(edited), 1)
-    ma, mb = minhashes([sa, sb], num_perm=256)
-    assert abs(ma.jaccard(mb) - jaccard(sa, sb)) < 0.1
 
 
 @pytest.mark.parametrize(
@@ -106,36 +88,7 @@ def test_batch_tokeniser_agrees_with_tokens(texts: list[str]) -> None:
 def test_tokenising_in_blocks_changes_nothing(texts: list[str], size: int) -> None:
     whole = shingle_table(texts, size)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fingerprint, "_TEXT_BLOCK", 7)
+        patch.setattr(shingling, "TEXT_BLOCK", 7)
         blocks = shingle_table(texts, size)
     assert np.array_equal(whole.offsets, blocks.offsets)
     assert np.array_equal(whole.values, blocks.values)
-
-
-@pytest.mark.parametrize(("num_perm", "seed"), [(1, 1), (64, 1), (128, 7), (256, 12345)], ids=str)
-def test_permutations_are_datasketchs_own(num_perm: int, seed: int) -> None:
-    from datasketch import MinHash
-
-    ours = minhash.permutations(num_perm, seed)
-    theirs = MinHash(num_perm=num_perm, seed=seed, scheme="affine64").permutations
-    assert ours[0].dtype == ours[1].dtype == np.uint64
-    assert np.array_equal(ours[0], theirs[0]) and np.array_equal(ours[1], theirs[1])
-
-
-def test_processing_a_page_does_not_import_scipy() -> None:
-    """datasketch imports scipy (~0.5 s a process); the per-document stages never need it."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, pathlib; from pipeline.process import process_document; "
-        "from pipeline.config import PipelineConfig; from pipeline.model import RawDocument; "
-        "from pipeline.similarity.minhash import permutations; "
-        "page = pathlib.Path('seeds/000_d4847e1b1b2a2bef.txt').read_bytes(); "
-        "process_document(RawDocument(source='000.txt', data=page), PipelineConfig()); "
-        "print(permutations.cache_info().currsize > 0, 'scipy' in sys.modules, "
-        "'datasketch' in sys.modules)"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["True", "False", "False"]  # signed, without scipy

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.similarity.union_find import UnionFind, components
+from pipeline.similarity import UnionFind, components
 
 EDGES = st.integers(min_value=1, max_value=30).flatmap(
     lambda n: st.tuples(
