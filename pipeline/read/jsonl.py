@@ -1,7 +1,10 @@
 """Documents out of JSONL dumps (one JSON object a line, optionally gzipped), streamed.
 
 Each line is an object with the page in `html` (preferred) or `text`, and optional `url`
-and `date` strings, which become the document's metadata. A line that is not such an
+and `date` strings, which become the document's metadata in their documented forms (an
+http(s) URL, a `YYYY-MM-DD` date: anything else is dropped, see `pipeline.fields`); JSON
+can spell lone surrogates (`"\\ud800"`), which are replaced so every string is valid
+Unicode. A line that is not such an
 object is quarantined with its line number, so one bad line costs one record; `source`
 is `dump.jsonl#L<line>`. Lines are read one at a time with a length cap, so neither a
 huge dump nor one enormous line can exhaust memory.
@@ -17,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.config import ReadConfig
+from pipeline.fields import http_url, iso_date, unicode_text
 from pipeline.model import Quarantine, RawDocument
 from pipeline.read.magic import GZIP_MAGIC
 
@@ -60,13 +64,11 @@ def line_document(source: str, line: bytes) -> RawDocument | Quarantine:
     body = next((obj[k] for k in BODY_FIELDS if obj.get(k) is not None), None)
     if not isinstance(body, str):
         return Quarantine(source, "JSON line has no `html` or `text` string field", "read")
-    url = obj.get("url")
-    date = obj.get("date")
     return RawDocument(
         source=source,
-        data=body.encode("utf-8", errors="surrogatepass"),
-        url=url if isinstance(url, str) and url else None,
-        date=date if isinstance(date, str) and date else None,
+        data=unicode_text(body).encode("utf-8"),
+        url=http_url(obj.get("url")),
+        date=iso_date(obj.get("date")),
     )
 
 

@@ -28,6 +28,7 @@ from typing import BinaryIO
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from pipeline.config import ReadConfig
+from pipeline.fields import http_url
 from pipeline.model import Quarantine, RawDocument
 from pipeline.read.magic import GZIP_MAGIC, GZIP_MEMBER, WARC_MAGIC
 
@@ -107,7 +108,7 @@ def _record_outcome(
     return RawDocument(
         source=source,
         data=payload,
-        url=record.headers.get("WARC-Target-URI") or None,
+        url=http_url(record.headers.get("WARC-Target-URI")),
         date=date.date().isoformat() if date is not None else None,
     )
 

@@ -112,3 +112,33 @@ def test_jsonl_is_sniffed_from_its_first_line(
 def test_line_document_prefers_html_over_text() -> None:
     doc = line_document("s#L1", json.dumps({"html": "<p>h</p>", "text": "t"}).encode())
     assert isinstance(doc, RawDocument) and doc.data == b"<p>h</p>"
+
+
+@pytest.mark.parametrize(
+    ("fields", "url", "date"),
+    [
+        ({"url": "\ud800", "date": "2020-07-07"}, None, "2020-07-07"),
+        ({"url": "https://j.example/\udfff", "date": "\ud800"}, "https://j.example/\ufffd", None),
+        ({"url": "javascript:alert(1)", "date": "<script>alert(1)</script>"}, None, None),
+        (
+            {"url": "https://j.example/ok", "date": "2020-07-07T10:00:00Z"},
+            "https://j.example/ok",
+            "2020-07-07",
+        ),
+        ({"url": 5, "date": ["2020-07-07"]}, None, None),
+    ],
+    ids=["lone-surrogate-url", "surrogates", "script", "iso-datetime", "not-strings"],
+)
+def test_metadata_takes_its_documented_form(
+    fields: dict[str, object], url: str | None, date: str | None
+) -> None:
+    line = json.dumps({"html": PAGE, **fields}).encode()
+    doc = line_document("d.jsonl#L1", line)
+    assert isinstance(doc, RawDocument)
+    assert (doc.url, doc.date) == (url, date)
+
+
+def test_a_lone_surrogate_in_the_body_becomes_a_replacement_character() -> None:
+    doc = line_document("d.jsonl#L1", b'{"text": "caf\\u00e9 \\ud800 and \\ud83d\\ude00"}')
+    assert isinstance(doc, RawDocument)
+    assert doc.data.decode("utf-8") == "café \ufffd and 😀"
