@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,29 @@ def test_a_lone_surrogate_in_the_body_becomes_a_replacement_character() -> None:
     doc = line_document("d.jsonl#L1", b'{"text": "caf\\u00e9 \\ud800 and \\ud83d\\ude00"}')
     assert isinstance(doc, RawDocument)
     assert doc.data.decode("utf-8") == "café \ufffd and 😀"
+
+
+def test_a_jsonl_gz_of_blank_lines_stops_at_the_expansion_cap(tmp_path: Path) -> None:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [compressor.compress((GOOD[1] + "\n").encode())]
+    parts += [compressor.compress(b"\n" * (1 << 20)) for _ in range(30)]
+    parts += [compressor.compress((GOOD[1] + "\n").encode()), compressor.flush()]
+    path = tmp_path / "newlines.jsonl.gz"
+    path.write_bytes(b"".join(parts))  # 30 MB of newlines in ~30 KB
+    started = time.perf_counter()
+    outcomes = _read(path)
+    assert time.perf_counter() - started < 5
+    first, stopped = outcomes
+    assert isinstance(first, RawDocument) and first.source == f"{path}#L1"
+    assert isinstance(stopped, Quarantine) and "stopped after line" in stopped.reason
+    assert "read.max_gzip_ratio" in stopped.reason
+    cap = path.stat().st_size * ReadConfig().max_gzip_ratio
+    assert f"expands beyond {max(cap, 1_000_000)} bytes" in stopped.reason
+
+
+def test_a_plain_jsonl_of_blank_lines_is_read_to_the_end(tmp_path: Path) -> None:
+    path = tmp_path / "newlines.jsonl"
+    path.write_bytes((GOOD[1] + "\n").encode() + b"\n" * 20_000_000 + GOOD[1].encode())
+    outcomes = _read(path)
+    assert [o.source for o in outcomes] == [f"{path}#L1", f"{path}#L20000002"]
+    assert all(isinstance(o, RawDocument) for o in outcomes)

@@ -15,8 +15,9 @@ import pytest
 from pipeline.config import ReadConfig
 from pipeline.errors import InputError
 from pipeline.model import Quarantine, RawDocument
+from pipeline.read.bounded import gunzip_capped
 from pipeline.read.inputs import InputFile, expand_inputs
-from pipeline.read.page import decode_container, gunzip_capped, iter_documents, read_file
+from pipeline.read.page import decode_container, iter_documents, read_file
 
 PAGE = b"<html><body><p>Some article text.</p></body></html>"
 
