@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
+from markdown_it import MarkdownIt
 
 from pipeline.config import ParallelConfig, PipelineConfig
 from pipeline.runtime.run import run
@@ -46,6 +48,16 @@ def build(folder: Path) -> list[str]:
     utf7 = page(10, '<meta charset="utf-7">').replace("(Part 10.)", "+2AA- +2D3eAA-")
     (folder / "utf7.html").write_text(utf7, encoding="ascii")
     good.append(str(folder / "utf7.html"))
+    evil = page(40).replace("Harbour news 40", "<img src=x onerror=alert(1)> Harbour news 40")
+    evil = evil.replace(
+        "</h1>",
+        "</h1><p>&lt;iframe src=javascript:alert(2)&gt;&lt;/iframe&gt; "
+        "[click](javascript:alert(3)) " + STORY[0] + "</p>",
+        1,
+    )
+    name = folder / "evil\n# Injected heading\n<script>alert(4)<"
+    name.write_text(evil, encoding="utf-8")
+    good.append(str(name))
     for n, label in enumerate(("base64", "rot13", "punycode", "unicode_escape"), start=20):
         (folder / f"{label}.html").write_text(page(n, f'<meta charset="{label}">'), "ascii")
         good.append(str(folder / f"{label}.html"))
@@ -99,3 +111,14 @@ def test_fields_hold_their_documented_form(outputs: tuple[list[str], Path]) -> N
     by_source = {str(r["source"]).rsplit("/", 1)[-1]: r for r in records(out / "articles.jsonl")}
     assert by_source["dump.jsonl#L4"]["date"] == "2021-02-03"
     assert by_source["dump.jsonl#L3"]["url"] == "https://ok.example/\ufffd"
+
+
+def test_markdown_files_render_as_text(outputs: tuple[list[str], Path]) -> None:
+    _, out = outputs
+    renderer = MarkdownIt("commonmark", {"html": True})
+    for path in (out / "articles").glob("*.md"):
+        tree = lxml_html.fromstring(f"<div>{renderer.render(path.read_text('utf-8'))}</div>")
+        tags = {e.tag for e in tree.iter()} - {"div"}
+        assert tags <= {"h1", "p", "ul", "li", "strong", "br"}, (path.name, tags)
+        assert not any(e.attrib for e in tree.iter()), path.name
+        assert len(tree.findall(".//h1")) == 1, path.name
