@@ -161,7 +161,7 @@ def _outcome(
             return Quarantine(source, _truncated(got, declared, member), "read"), False
         record.reader.seek(0)
         return _payload(record, source, config), True
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         return Quarantine(source, f"corrupt WARC record: {exc}", "read"), True
 
 
