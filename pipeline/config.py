@@ -3,12 +3,15 @@
 Everything is a frozen dataclass with defaults that work on a laptop; a TOML file can set
 any field by section (`[read]`, `[extract]`, `[clean]`, `[dedupe]`, `[write]`). Unknown
 sections or keys are an error, never silently ignored: a typo in a threshold must not go
-unnoticed.
+unnoticed. The whole config is validated when it is built (`pipeline.validate`): every
+number finite and within what the code supports, every regular expression compiled, every
+LSH banding satisfiable, so a bad value stops the run at start with one line naming it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 import types
 import typing
@@ -16,7 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import validate
 from pipeline.errors import ConfigError
+from pipeline.validate import positive as _positive
+
+MAX_NUM_PERM = 4096
+"""Largest `num_perm`: signatures take num_perm x 8 bytes per paragraph and unit."""
+MAX_WORKERS = 256
+"""Most worker processes: each holds a whole extraction stack (~150 MB)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +34,12 @@ class ReadConfig:
     max_bytes: int = 20_000_000
     """Largest input (or archive record) accepted, after decompression; larger ones are
     quarantined. It bounds memory and the uninterruptible parse time: a 20 MB page takes
-    about 25 s and 600 MB of memory through extraction, and real news pages are < 5 MB."""
+    about 25 s and 600 MB of memory through extraction, and real news pages are < 5 MB.
+    At most 2**31-1 (`validate.INT_MAX`): an input is held in memory whole."""
     max_gzip_ratio: int = 200
-    """Decompressed/compressed ratio beyond which a gzip is treated as a bomb."""
+    """Decompressed/compressed ratio beyond which a compressed stream (a gzip file, a
+    JSONL.gz or WARC.gz archive, a gzip member, an HTTP content encoding) is treated as a
+    bomb and cut off."""
 
     def __post_init__(self) -> None:
         _positive(self, "max_bytes", "max_gzip_ratio")
@@ -38,12 +51,11 @@ class LimitsConfig:
 
     document_seconds: float = 60.0
     """Wall-clock limit for one document through extract, clean and dedupe; beyond it the
-    document is quarantined ("timed out"). 0 turns the limit off. See `pipeline.deadline`
-    for what it can and cannot interrupt."""
+    document is quarantined ("timed out"). 0 (or inf, stored as 0) turns the limit off;
+    nan is refused. See `pipeline.deadline` for what it can and cannot interrupt."""
 
     def __post_init__(self) -> None:
-        if self.document_seconds < 0:
-            raise ConfigError("limits.document_seconds must be >= 0 (0 = no limit)")
+        object.__setattr__(self, "document_seconds", validate.seconds(self, "document_seconds"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +76,7 @@ class ExtractConfig:
 
     def __post_init__(self) -> None:
         _positive(self, "max_tree_depth")
-        if self.min_text_chars < 0:
-            raise ConfigError("extract.min_text_chars must be >= 0")
+        validate.int_range(self, "min_text_chars", 0, validate.INT_MAX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +95,8 @@ class CleanConfig:
 
     def __post_init__(self) -> None:
         _positive(self, "short_line_words", "body_min_words", "title_scan")
+        validate.regexes(self, "extra_patterns")
+        validate.regexes(self, "extra_end_markers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,17 +112,20 @@ class DedupeConfig:
     On the revision dump seed, true rewrites score 0.65-1.0 and unrelated paragraphs at
     most 0.40, so 0.6 leaves a margin on both sides."""
     lsh_recall: float = 0.995
-    """Probability the LSH bands must give a pair exactly at the threshold."""
+    """Probability the LSH bands must give a pair exactly at the threshold, in (0, 1):
+    certainty (1) is reached by no banding."""
     min_shingles: int = 3
     """Paragraphs with fewer shingles are too short to call duplicates."""
     seed: int = 1
+    """Seed of the MinHash permutations, 0..2**32-1."""
 
     def __post_init__(self) -> None:
-        _positive(self, "shingle_words", "num_perm", "min_shingles")
-        for name in ("jaccard_threshold", "containment_threshold", "lsh_recall"):
-            value = getattr(self, name)
-            if not 0.0 < value <= 1.0:
-                raise ConfigError(f"dedupe.{name} must be in (0, 1], got {value!r}")
+        _positive(self, "shingle_words", "min_shingles")
+        validate.int_range(self, "num_perm", 2, MAX_NUM_PERM)
+        validate.seeds(self, "seed")
+        validate.half_open_unit(self, "jaccard_threshold", "containment_threshold")
+        validate.open_unit(self, "lsh_recall")
+        validate.banding(self, ["jaccard_threshold"], self.num_perm, self.lsh_recall)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +163,10 @@ class CrossdocConfig:
     shingle_words: int = 3
     num_perm: int = 128
     lsh_recall: float = 0.995
-    """Probability the LSH bands must give a pair exactly at a Jaccard threshold."""
+    """Probability the LSH bands must give a pair exactly at a Jaccard threshold, in
+    (0, 1): certainty (1) is reached by no banding."""
     seed: int = 1
+    """Seed of the MinHash permutations, 0..2**32-1."""
     document_jaccard: float = 0.7
     """Two articles at or above this Jaccard are copies (reposts, light edits)."""
     document_containment: float = 0.9
@@ -192,7 +210,6 @@ class CrossdocConfig:
         _positive(
             self,
             "shingle_words",
-            "num_perm",
             "min_shingles",
             "boilerplate_min_pages",
             "max_bucket",
@@ -200,21 +217,21 @@ class CrossdocConfig:
             "max_fanout",
             "max_paragraphs",
         )
-        for name in (
-            "lsh_recall",
+        validate.int_range(self, "num_perm", 2, MAX_NUM_PERM)
+        validate.seeds(self, "seed")
+        validate.open_unit(self, "lsh_recall")
+        validate.half_open_unit(
+            self,
             "document_jaccard",
             "document_containment",
             "paragraph_jaccard",
             "paragraph_containment",
             "boilerplate_jaccard",
-        ):
-            value = getattr(self, name)
-            if not 0.0 < value <= 1.0:
-                raise ConfigError(f"crossdoc.{name} must be in (0, 1], got {value!r}")
-        for name in ("document_min_ratio", "boilerplate_min_share"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise ConfigError(f"crossdoc.{name} must be in [0, 1], got {value!r}")
+        )
+        validate.closed_unit(self, "document_min_ratio", "boilerplate_min_share")
+        validate.banding(
+            self, ["document_jaccard", "paragraph_jaccard"], self.num_perm, self.lsh_recall
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,8 +248,7 @@ class ParallelConfig:
 
     def __post_init__(self) -> None:
         _positive(self, "batch_size", "batches_in_flight")
-        if self.workers < 0:
-            raise ConfigError("parallel.workers must be >= 0 (0 = one per core)")
+        validate.int_range(self, "workers", 0, MAX_WORKERS, "0 = one per core")
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,9 +265,11 @@ class PipelineConfig:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> PipelineConfig:
+        """Read a TOML file; a UTF-8 byte order mark (as Windows editors save) is allowed."""
         try:
             with open(path, "rb") as fh:
-                raw = tomllib.load(fh)
+                text = fh.read().decode("utf-8").removeprefix("\ufeff")
+            raw = tomllib.loads(text)
         except OSError as exc:
             raise ConfigError(f"cannot read config {path}: {exc.strerror}") from exc
         except tomllib.TOMLDecodeError as exc:
@@ -312,15 +330,13 @@ def _coerce(hint: Any, where: str, value: Any) -> Any:
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{where} must be a number, got {value!r}")
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError as exc:  # an integer beyond any float
+            raise ConfigError(f"{where} is out of range, got {value!r}") from exc
+        if math.isnan(number):
+            raise ConfigError(f"{where} must be a number, got {value!r}")
+        return number
     if hint is str and not isinstance(value, str):
         raise ConfigError(f"{where} must be a string, got {value!r}")
     return value
-
-
-def _positive(obj: object, *names: str) -> None:
-    for name in names:
-        value = getattr(obj, name)
-        if value <= 0:
-            section = type(obj).__name__.removesuffix("Config").lower()
-            raise ConfigError(f"{section}.{name} must be positive, got {value!r}")

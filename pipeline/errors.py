@@ -5,7 +5,7 @@ instead of its work and reach the user as one line with exit code 2: a bad confi
 input that names nothing, an output folder that cannot be written, an index that cannot
 be opened. *Document errors* (`ExtractionError`, `BinaryContentError`,
 `DeadlineExceeded`) never leave `process_document`: they become the quarantine record of
-the one document that raised them.
+the one document that raised them; `ExpansionCapError` never leaves the readers.
 """
 
 from __future__ import annotations
@@ -43,6 +43,10 @@ class BinaryContentError(ValueError):
     """The bytes are not text in any encoding (an image, a PDF, an archive...)."""
 
 
+class ExpansionCapError(OSError):
+    """A decompression passed its cap (`read.bounded`): the reader stops and reports it."""
+
+
 class DeadlineExceeded(BaseException):
     """The time limit of a block ran out.
 
@@ -59,6 +63,7 @@ __all__ = [
     "BinaryContentError",
     "ConfigError",
     "DeadlineExceeded",
+    "ExpansionCapError",
     "ExtractionError",
     "IndexStoreError",
     "InputError",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import LimitsConfig, PipelineConfig, ReadConfig
+from pipeline.config import DedupeConfig, LimitsConfig, PipelineConfig, ReadConfig
 from pipeline.errors import ConfigError
 
 
@@ -102,3 +102,80 @@ def test_defaults_are_sensible_caps() -> None:
     config = PipelineConfig()
     assert 10_000_000 <= config.read.max_bytes <= 50_000_000
     assert 0 < config.limits.document_seconds <= 300
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[clean]\nextra_patterns = ['(unclosed']\n", r"clean.extra_patterns\[0\] is not a valid"),
+        ("[clean]\nextra_end_markers = ['ok', 'a{2,1}']\n", r"extra_end_markers\[1\] is not"),
+        ("[limits]\ndocument_seconds = nan\n", "limits.document_seconds must be a number"),
+        ("[dedupe]\nseed = -1\n", r"dedupe.seed must be in 0..4294967295"),
+        ("[crossdoc]\nseed = 99999999999\n", r"crossdoc.seed must be in 0..4294967295"),
+        ("[dedupe]\nnum_perm = 1\n", r"dedupe.num_perm must be in 2..4096"),
+        ("[crossdoc]\nnum_perm = 3\n", "crossdoc.document_jaccard: no banding of 3 permutations"),
+        ("[dedupe]\nnum_perm = 4\n", "dedupe.jaccard_threshold: no banding of 4"),
+        ("[crossdoc]\nlsh_recall = 1.0\n", r"crossdoc.lsh_recall must be in \(0, 1\)"),
+        ("[dedupe]\nlsh_recall = 1\n", r"dedupe.lsh_recall must be in \(0, 1\)"),
+        ("[read]\nmax_bytes = 9223372036854775807\n", "read.max_bytes must be at most 2147483647"),
+        ("[parallel]\nworkers = 100000\n", r"parallel.workers must be in 0..256"),
+        ("[crossdoc]\ndocument_jaccard = inf\n", r"crossdoc.document_jaccard must be in \(0, 1\]"),
+        ("[crossdoc]\nboilerplate_min_share = nan\n", "must be a number, got nan"),
+        ("[limits]\ndocument_seconds = -inf\n", "limits.document_seconds must be >= 0"),
+        ("[report]\nmax_articles = 99999999999\n", "report.max_articles must be at most"),
+        ("[limits]\ndocument_seconds = 1" + "0" * 400 + "\n", "out of range"),
+    ],
+    ids=[
+        "pattern",
+        "end-marker",
+        "nan-seconds",
+        "negative-seed",
+        "huge-seed",
+        "one-permutation",
+        "crossdoc-banding",
+        "dedupe-banding",
+        "recall-one",
+        "recall-one-int",
+        "max-bytes-int64",
+        "workers",
+        "inf-threshold",
+        "nan-share",
+        "minus-inf-seconds",
+        "huge-count",
+        "int-beyond-float",
+    ],
+)
+def test_values_the_code_cannot_use_fail_at_load(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load(tmp_path, text)
+
+
+def test_infinite_document_seconds_means_no_limit(tmp_path: Path) -> None:
+    config = load(tmp_path, "[limits]\ndocument_seconds = inf\n")
+    assert config.limits.document_seconds == 0.0  # the spelling of "no limit"
+    assert json.loads(json.dumps(config.to_dict(), allow_nan=False))["limits"] == {
+        "document_seconds": 0.0
+    }
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf[read]\nmax_bytes = 1000\n")
+    assert PipelineConfig.from_toml(path).read.max_bytes == 1000
+
+
+def test_direct_construction_is_validated_too() -> None:
+    with pytest.raises(ConfigError, match="document_seconds"):
+        LimitsConfig(document_seconds=float("nan"))
+    with pytest.raises(ConfigError, match="lsh_recall"):
+        DedupeConfig(lsh_recall=1.0)
+
+
+def test_valid_patterns_and_edges_are_accepted(tmp_path: Path) -> None:
+    config = load(
+        tmp_path,
+        "[clean]\nextra_patterns = ['^Advertisement$', '(?x) sponsored \\\\s+ content']\n"
+        "[dedupe]\nseed = 4294967295\nnum_perm = 256\nlsh_recall = 0.999\n"
+        "[crossdoc]\nseed = 0\n[read]\nmax_bytes = 2147483647\n",
+    )
+    assert config.dedupe.seed == 2**32 - 1 and config.read.max_bytes == 2**31 - 1

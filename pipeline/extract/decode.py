@@ -1,8 +1,14 @@
 """Bytes to text: BOM, then the declared charset, then detection — never a blind UTF-8.
 
 Invalid sequences in otherwise good text are replaced, not fatal, so one bad byte does not
-cost a whole article. Binary payloads (images, PDFs, archives) are recognised and refused
-with their type named, so the quarantine reason says what the file really was.
+cost a whole article. Only real text encodings are used, the ones charset detection chooses
+from (less UTF-7): a page may name any Python codec in its `<meta charset>`, and `utf-7` or
+`unicode_escape` yield lone surrogates (no valid Unicode), `base64` or `rot13` are not text
+encodings at all; such a label is ignored and the encoding detected instead. The text that
+leaves is valid Unicode whatever the bytes were (`pipeline.fields.unicode_text`).
+
+Binary payloads (images, PDFs, archives) are recognised and refused with their type named,
+so the quarantine reason says what the file really was.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ from dataclasses import dataclass
 
 import charset_normalizer
 import filetype
+from charset_normalizer.constant import IANA_SUPPORTED
 
 from pipeline.errors import BinaryContentError
+from pipeline.fields import unicode_text
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -47,6 +55,10 @@ _SUPERSETS = {
     "tis-620": "cp874",
 }
 
+
+TEXT_ENCODINGS = frozenset(codecs.lookup(name).name for name in IANA_SUPPORTED) - {"utf-7"}
+"""Codec names a declaration may choose: charset-normalizer's, less UTF-7 (which HTML forbids
+and which decodes to surrogates)."""
 
 _DECLARATION_BYTES = 32_768
 """How far to look for `<meta charset>`: pages with long inline scripts put it late."""
@@ -187,6 +199,8 @@ def _declared(data: bytes) -> str | None:
         name = codecs.lookup(label).name
     except LookupError:
         return None
+    if name not in TEXT_ENCODINGS:
+        return None  # not a text encoding (base64, rot13, punycode, unicode_escape...)
     # A declaration readable as ASCII cannot be in UTF-16/32 (WHATWG: treat it as UTF-8).
     return "utf-8" if name.startswith(("utf-16", "utf-32")) else name
 
@@ -208,4 +222,4 @@ def _utf8_mostly(data: bytes) -> bool:
 
 def _clean(text: str) -> str:
     # NUL bytes break lxml and downstream tools; they carry no text.
-    return text.replace("\x00", "")
+    return unicode_text(text.replace("\x00", ""))

@@ -1,7 +1,9 @@
 """Main text and metadata from HTML with trafilatura, parsed once.
 
 The page is parsed a single time with lxml and the tree handed to trafilatura, so the
-metadata (`html_metadata`) and the body come from one parse. trafilatura's own XML body
+metadata (`html_metadata`) and the body come from one parse; before it, pathological
+structure is screened (`extract.screen`), since the parse runs in C where the time limit
+cannot stop it. trafilatura's own XML body
 is walked to keep paragraph boundaries, headings and how much of each paragraph is link
 text, which plain-text output would flatten.
 """
@@ -19,6 +21,7 @@ from pipeline.errors import ExtractionError
 from pipeline.extract.guards import empty_page_reason
 from pipeline.extract.metadata import page_metadata
 from pipeline.extract.paragraphs import body_paragraphs
+from pipeline.extract.screen import screen_markup
 from pipeline.model import Metadata, Paragraph
 
 # libxml2 refuses XPath expressions much longer than this many steps.
@@ -29,6 +32,7 @@ _XML_DECLARATION = re.compile(r"^<\?xml[^>]{0,200}\?>")
 def extract_html(
     markup: str, config: ExtractConfig, url: str | None = None
 ) -> tuple[Metadata, tuple[Paragraph, ...]]:
+    screen_markup(markup)
     tree = parse_html(markup, config.max_tree_depth)
     empty = empty_page_reason(tree, config.min_text_chars)
     if empty is not None:

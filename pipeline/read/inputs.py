@@ -34,16 +34,19 @@ def expand_inputs(inputs: Sequence[str]) -> Iterator[InputFile | Quarantine]:
     devices) are reported, never opened: opening a FIFO blocks. Names that are not valid
     UTF-8 keep their undecodable bytes as `\\xNN` in `source`, so every record can be
     written.
+
+    A file is one file however it is reached (`seeds/x`, `seeds/../seeds/x`, a symlink or
+    a hard link beside it): files are told apart by (device, inode), and the first name
+    met is the one kept, so no file is read twice.
     """
-    seen: set[str] = set()
+    seen: set[str | tuple[int, int]] = set()
     for given in inputs:
         matches = _match(given)
         if not matches:
             raise InputError(f"input not found: {_printable(given)}")
         named = matches == [given]  # spelt out, not chosen by a wildcard
         for match in matches:
-            for item in _walk(match, follow_link=named):
-                key = str(item.path) if isinstance(item, InputFile) else item.source
+            for item, key in _walk(match, follow_link=named):
                 if key in seen:
                     continue
                 seen.add(key)
@@ -76,7 +79,12 @@ def _through_symlink(match: str, literal: int) -> bool:
     return any(os.path.islink(os.path.join(*parts[:i])) for i in range(literal + 1, len(parts)))
 
 
-def _walk(top: str, follow_link: bool) -> Iterator[InputFile | Quarantine]:
+Found = tuple[InputFile | Quarantine, str | tuple[int, int]]
+"""An item of the walk and what makes it the same as another: a file's (device, inode),
+else its source."""
+
+
+def _walk(top: str, follow_link: bool) -> Iterator[Found]:
     """Depth-first in sorted order, with an explicit stack: deep trees cannot overflow.
 
     `follow_link`: whether `top` itself may be a symlink to a folder that is walked."""
@@ -88,34 +96,38 @@ def _walk(top: str, follow_link: bool) -> Iterator[InputFile | Quarantine]:
         try:
             st = os.lstat(path_str)
         except OSError as exc:
-            yield Quarantine(source, f"cannot stat: {exc.strerror}", Stage.READ)
+            yield _reported(source, f"cannot stat: {exc.strerror}")
             continue
         if stat.S_ISLNK(st.st_mode):
             try:
                 target = os.stat(path_str)
             except OSError:
-                yield Quarantine(source, "broken or looping symbolic link", Stage.READ)
+                yield _reported(source, "broken or looping symbolic link")
                 continue
             if stat.S_ISDIR(target.st_mode) and not (follow_link and path_str == top):
-                yield Quarantine(source, "symbolic link to a folder: not followed", Stage.READ)
+                yield _reported(source, "symbolic link to a folder: not followed")
                 continue
             st = target
         if stat.S_ISDIR(st.st_mode):
             if (st.st_dev, st.st_ino) in folders:  # a bind mount inside itself
-                yield Quarantine(source, "folder already read (a loop): not read again", Stage.READ)
+                yield _reported(source, "folder already read (a loop): not read again")
                 continue
             folders.add((st.st_dev, st.st_ino))
             try:
                 children = sorted(os.listdir(path_str))
             except OSError as exc:
-                yield Quarantine(source, f"cannot list folder: {exc.strerror}", Stage.READ)
+                yield _reported(source, f"cannot list folder: {exc.strerror}")
                 continue
             pending.extend(os.path.join(path_str, child) for child in reversed(children))
             continue
         if not stat.S_ISREG(st.st_mode):
-            yield Quarantine(source, f"not a regular file ({file_kind(st.st_mode)})", Stage.READ)
+            yield _reported(source, f"not a regular file ({file_kind(st.st_mode)})")
             continue
-        yield InputFile(source, Path(path_str))
+        yield InputFile(source, Path(path_str)), (st.st_dev, st.st_ino)
+
+
+def _reported(source: str, reason: str) -> Found:
+    return Quarantine(source, reason, Stage.READ), source
 
 
 def _printable(path: str) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import stat
-import zlib
 from collections.abc import Iterator
 
 from pipeline.config import ReadConfig
 from pipeline.model import Quarantine, RawDocument, Stage
 from pipeline.read.archive import archive_kind, iter_archive
+from pipeline.read.bounded import expansion_cap, gunzip_capped
 from pipeline.read.inputs import InputFile, file_kind
 from pipeline.read.magic import GZIP_MAGIC
 
@@ -61,14 +61,13 @@ def read_file(item: InputFile, config: ReadConfig) -> RawDocument | Quarantine:
 
 
 def decode_container(source: str, data: bytes, config: ReadConfig) -> RawDocument | Quarantine:
-    """Undo gzip layers (nested gzip too) within the size caps."""
+    """Undo gzip layers (nested gzip too), each within the caps of `read.bounded`."""
     layers = 0
     while data[:2] == GZIP_MAGIC:
         layers += 1
         if layers > 3:
             return Quarantine(source, "gzip nested more than 3 levels deep", Stage.READ)
-        cap = min(config.max_bytes, max(len(data) * config.max_gzip_ratio, 1_000_000))
-        result = gunzip_capped(data, cap)
+        result = gunzip_capped(data, expansion_cap(len(data), config))
         if isinstance(result, str):
             return Quarantine(source, result, Stage.READ)
         data = result
@@ -77,31 +76,3 @@ def decode_container(source: str, data: bytes, config: ReadConfig) -> RawDocumen
             source, f"input too large: over read.max_bytes={config.max_bytes} bytes", Stage.READ
         )
     return RawDocument(source=source, data=data)
-
-
-def gunzip_capped(data: bytes, cap: int) -> bytes | str:
-    """Decompress every gzip member, stopping past `cap` bytes; a string is the error."""
-    out = bytearray()
-    remaining = data
-    try:
-        while remaining:
-            decomp = zlib.decompressobj(wbits=31)
-            pending = remaining
-            while not decomp.eof:
-                room = cap + 1 - len(out)
-                chunk = decomp.decompress(pending, room)
-                out += chunk
-                if len(out) > cap:
-                    return (
-                        f"gzip expands beyond {cap} bytes (possible gzip bomb; "
-                        "limits: read.max_bytes, read.max_gzip_ratio)"
-                    )
-                pending = decomp.unconsumed_tail
-                if not pending and len(chunk) < room and not decomp.eof:
-                    return "truncated gzip: the stream ends before its end marker"
-            remaining = decomp.unused_data.lstrip(b"\x00")
-            if remaining[:2] != GZIP_MAGIC:
-                break
-    except zlib.error as exc:
-        return f"corrupt gzip: {exc}"
-    return bytes(out)

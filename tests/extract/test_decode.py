@@ -266,3 +266,40 @@ def test_a_bom_shared_by_utf16_and_utf32_picks_the_one_that_decodes(text: str, c
         else (codecs.BOM_UTF32_LE + text.encode(codec))
     )
     assert decode_bytes(data).text == text.replace("\x00", "")
+
+
+UTF7_PAGE = (
+    b'<html><head><meta charset="utf-7"></head><body><p>+2AA- and +AGEAYgBj-</p>'
+    b"<p>Plain English words so that detection has enough text to go on here.</p></body></html>"
+)
+
+
+def test_utf7_is_never_used_and_surrogates_never_leave() -> None:
+    decoded = decode_bytes(UTF7_PAGE)
+    assert decoded.encoding != "utf-7"
+    decoded.text.encode("utf-8")  # valid Unicode: no lone surrogate
+    assert "+2AA-" in decoded.text  # the bytes are read as what they are: ASCII
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "base64",
+        "rot13",
+        "rot_13",
+        "punycode",
+        "unicode_escape",
+        "raw_unicode_escape",
+        "idna",
+        "hex",
+        "zlib",
+        "uu",
+        "quopri",
+        "utf_7_imap",
+        "undefined",
+    ],
+)
+def test_a_label_naming_no_text_encoding_is_ignored(label: str) -> None:
+    page = f'<html><head><meta charset="{label}"></head><body><p>plain words</p></body></html>'
+    decoded = decode_bytes(page.encode("ascii"))  # ASCII: no re-saved-as-UTF-8 shortcut
+    assert decoded.encoding == "utf-8" and "<p>plain words</p>" in decoded.text

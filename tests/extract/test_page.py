@@ -233,3 +233,29 @@ def test_nested_list_items_are_not_repeated() -> None:
 def test_unusable_pages_raise_extraction_error(markup: str) -> None:
     with pytest.raises(ExtractionError):
         extract_html(markup, ExtractConfig())
+
+
+@pytest.mark.parametrize(
+    ("canonical", "given", "expected"),
+    [
+        ("javascript:alert(1)", None, None),
+        ("javascript:alert(1)", "https://given.example/a", "https://given.example/a"),
+        ("data:text/html,<script>alert(1)</script>", None, None),
+        ("/relative/story", None, None),
+        ("/relative/story", "javascript:alert(1)", None),
+        ("https://news.example/story", None, "https://news.example/story"),
+    ],
+)
+def test_page_url_is_an_http_url_or_none(
+    canonical: str, given: str | None, expected: str | None
+) -> None:
+    body = "".join(
+        f"<p>{'Council story text that goes on for a while. ' * 4}</p>" for _ in range(3)
+    )
+    markup = (
+        f'<html><head><title>Story</title><link rel="canonical" href="{canonical}">'
+        f'<meta property="og:url" content="{canonical}"></head>'
+        f"<body><article>{body}</article></body></html>"
+    )
+    metadata, _ = extract_html(markup, ExtractConfig(), url=given)
+    assert metadata.url == expected

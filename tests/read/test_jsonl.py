@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,59 @@ def test_jsonl_is_sniffed_from_its_first_line(
 def test_line_document_prefers_html_over_text() -> None:
     doc = line_document("s#L1", json.dumps({"html": "<p>h</p>", "text": "t"}).encode())
     assert isinstance(doc, RawDocument) and doc.data == b"<p>h</p>"
+
+
+@pytest.mark.parametrize(
+    ("fields", "url", "date"),
+    [
+        ({"url": "\ud800", "date": "2020-07-07"}, None, "2020-07-07"),
+        ({"url": "https://j.example/\udfff", "date": "\ud800"}, "https://j.example/\ufffd", None),
+        ({"url": "javascript:alert(1)", "date": "<script>alert(1)</script>"}, None, None),
+        (
+            {"url": "https://j.example/ok", "date": "2020-07-07T10:00:00Z"},
+            "https://j.example/ok",
+            "2020-07-07",
+        ),
+        ({"url": 5, "date": ["2020-07-07"]}, None, None),
+    ],
+    ids=["lone-surrogate-url", "surrogates", "script", "iso-datetime", "not-strings"],
+)
+def test_metadata_takes_its_documented_form(
+    fields: dict[str, object], url: str | None, date: str | None
+) -> None:
+    line = json.dumps({"html": PAGE, **fields}).encode()
+    doc = line_document("d.jsonl#L1", line)
+    assert isinstance(doc, RawDocument)
+    assert (doc.url, doc.date) == (url, date)
+
+
+def test_a_lone_surrogate_in_the_body_becomes_a_replacement_character() -> None:
+    doc = line_document("d.jsonl#L1", b'{"text": "caf\\u00e9 \\ud800 and \\ud83d\\ude00"}')
+    assert isinstance(doc, RawDocument)
+    assert doc.data.decode("utf-8") == "café \ufffd and 😀"
+
+
+def test_a_jsonl_gz_of_blank_lines_stops_at_the_expansion_cap(tmp_path: Path) -> None:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [compressor.compress((GOOD[1] + "\n").encode())]
+    parts += [compressor.compress(b"\n" * (1 << 20)) for _ in range(30)]
+    parts += [compressor.compress((GOOD[1] + "\n").encode()), compressor.flush()]
+    path = tmp_path / "newlines.jsonl.gz"
+    path.write_bytes(b"".join(parts))  # 30 MB of newlines in ~30 KB
+    started = time.perf_counter()
+    outcomes = _read(path)
+    assert time.perf_counter() - started < 5
+    first, stopped = outcomes
+    assert isinstance(first, RawDocument) and first.source == f"{path}#L1"
+    assert isinstance(stopped, Quarantine) and "stopped after line" in stopped.reason
+    assert "read.max_gzip_ratio" in stopped.reason
+    cap = path.stat().st_size * ReadConfig().max_gzip_ratio
+    assert f"expands beyond {max(cap, 1_000_000)} bytes" in stopped.reason
+
+
+def test_a_plain_jsonl_of_blank_lines_is_read_to_the_end(tmp_path: Path) -> None:
+    path = tmp_path / "newlines.jsonl"
+    path.write_bytes((GOOD[1] + "\n").encode() + b"\n" * 20_000_000 + GOOD[1].encode())
+    outcomes = _read(path)
+    assert [o.source for o in outcomes] == [f"{path}#L1", f"{path}#L20000002"]
+    assert all(isinstance(o, RawDocument) for o in outcomes)

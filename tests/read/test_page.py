@@ -15,8 +15,9 @@ import pytest
 from pipeline.config import ReadConfig
 from pipeline.errors import InputError
 from pipeline.model import Quarantine, RawDocument
+from pipeline.read.bounded import gunzip_capped
 from pipeline.read.inputs import InputFile, expand_inputs
-from pipeline.read.page import decode_container, gunzip_capped, iter_documents, read_file
+from pipeline.read.page import decode_container, iter_documents, read_file
 
 PAGE = b"<html><body><p>Some article text.</p></body></html>"
 
@@ -262,3 +263,16 @@ def test_raw_deflate_without_gzip_header_is_not_mistaken_for_gzip() -> None:
 def test_iter_documents_passes_records_through() -> None:
     record = Quarantine("a", "why", "read")
     assert list(iter_documents(record, ReadConfig())) == [record]
+
+
+def test_one_file_reached_by_several_paths_is_read_once_under_its_first_name(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "x.html").write_bytes(PAGE)
+    os.link(folder / "x.html", folder / "y-hard-link.html")
+    (folder / "z-symlink.html").symlink_to(folder / "x.html")
+    dotted = str(tmp_path / "seeds" / ".." / "seeds" / "x.html")
+    got = sources(expand(dotted, folder / "x.html", folder))
+    assert got == [dotted]

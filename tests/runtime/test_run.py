@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import PipelineConfig
+from pipeline.output.markdown import escape_line, escape_text
 from pipeline.runtime.run import run
 from tests.support import SEEDS
 
@@ -49,8 +50,8 @@ def test_markdown_and_manifest(seeds_out: Path) -> None:
     articles = _jsonl(seeds_out / "articles.jsonl")
     for record in articles:
         md = (seeds_out / "articles" / f"{record['id']}.md").read_text(encoding="utf-8")
-        assert md.startswith(f"# {record['title']}\n")
-        assert str(record["text"]) in md
+        assert md.startswith(f"# {escape_line(str(record['title']))}\n")
+        assert escape_text(str(record["text"])) in md  # rendered as text: see test_markdown
     manifest = json.loads((seeds_out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["inputs"] == 5
     assert manifest["counts"]["articles"] == len(articles)
