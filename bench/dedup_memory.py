@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from pipeline.config import CrossdocConfig, PipelineConfig
-from pipeline.crossdoc.step import apply_crossdoc
+from pipeline.crossdoc import apply_crossdoc
 from pipeline.model import Article, Format, Metadata, Paragraph
 from pipeline.records import ArticleRecord, article_record
 from pipeline.runtime.run import close_spools, finish_run
@@ -174,8 +174,8 @@ def run_random(docs: int, paragraphs: int) -> None:
     elapsed = time.perf_counter() - started
     print(
         f"{docs} docs x {paragraphs} paragraphs: crossdoc {elapsed:.1f} s, "
-        f"{result.report.document_clusters} document clusters, "
-        f"{result.report.site_boilerplate_removed} boilerplate removed; "
+        f"{result.counts.document_clusters} document clusters, "
+        f"{result.counts.site_boilerplate_removed} boilerplate removed; "
         f"peak RSS {peak_mb():.0f} MB (records alone {before:.0f} MB)"
     )
 

@@ -17,7 +17,7 @@ from typing import NoReturn
 from tqdm import tqdm
 
 from pipeline.config import CrossdocConfig, PipelineConfig
-from pipeline.crossdoc.index import open_index
+from pipeline.crossdoc import open_index
 from pipeline.errors import ConfigError, IndexStoreError, InputError, OutputError
 from pipeline.runtime.parallel import start_workers_early
 

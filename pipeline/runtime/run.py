@@ -13,9 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import CrossdocConfig, PipelineConfig
-from pipeline.crossdoc.index import open_index
-from pipeline.crossdoc.scan import Scan
-from pipeline.crossdoc.step import CrossdocResult, apply_crossdoc
+from pipeline.crossdoc import CrossdocResult, FirstPass, apply_crossdoc, open_index
 from pipeline.model import Article, Quarantine, RawDocument, Stage
 from pipeline.output.lock import output_lock
 from pipeline.output.write import import_writers, prepare_output, write_outputs
@@ -56,11 +54,12 @@ def collect(
     outcomes: Iterable[Article | Quarantine],
     summary: RunSummary,
     spool: Path | None = None,
-    scan: Scan | None = None,
+    first: FirstPass | None = None,
 ) -> tuple[Sequence[ArticleRecord], Sequence[QuarantineRecord]]:
-    """The records of all outcomes: in lists, or with `spool` (a folder) in temporary
-    files there that the caller closes with `close_spools`: memory then stays flat.
-    Each article record is also given to `scan`, the cross-document step's first pass."""
+    """The records of all outcomes, counted in `summary`: in lists, or with `spool` (a
+    folder) in temporary files there that the caller closes with `close_spools`: memory
+    then stays flat. Each article record is also given to `first`, the cross-document
+    step's first pass."""
     articles: list[ArticleRecord] | RecordSpool[ArticleRecord]
     quarantined: list[QuarantineRecord] | RecordSpool[QuarantineRecord]
     if spool is None:
@@ -75,8 +74,8 @@ def collect(
             else:
                 record = article_record(outcome)
                 articles.append(record)
-                if scan is not None:
-                    scan.add(record)
+                if first is not None:
+                    first.add(record)
     except BaseException:
         close_spools(articles, quarantined)
         raise
@@ -95,13 +94,13 @@ def finish_run(
     quarantined: Sequence[QuarantineRecord],
     config: PipelineConfig,
     summary: RunSummary,
-    scan: Scan | None = None,
+    first: FirstPass | None = None,
 ) -> None:
     """Everything after per-document processing: the corpus-level steps and the writing.
 
     The records may be spooled on disk (see `collect`): iterate over them as often as
     needed, but do not gather them all into memory — a run can hold 100,000 articles.
-    `scan` is the cross-document step's first pass if `collect` took it (used once: a
+    `first` is the cross-document step's first pass if `collect` took it (used once: a
     retry scans the records again).
 
     The CLI and the Prefect flow both end here, so they write identical outputs.
@@ -110,9 +109,9 @@ def finish_run(
     crossdoc: dict[str, Any] | None = None
     if config.crossdoc.enabled:
         started = time.perf_counter()
-        result = cross_documents(out, articles, config.crossdoc, scan)
+        result = cross_documents(out, articles, config.crossdoc, first)
         summary.timings["crossdoc_s"] = time.perf_counter() - started
-        articles, clusters, crossdoc = result.articles, result.clusters, result.report.to_dict()
+        articles, clusters, crossdoc = result.articles, result.clusters, result.counts.to_dict()
         if result.quarantined:
             quarantined = [*quarantined, *result.quarantined]
         _account(summary, result)
@@ -137,12 +136,17 @@ _RUN_KEYS = ("index_added", "index_known", "index_run")
 
 
 def cross_documents(
-    out: Path, articles: Sequence[ArticleRecord], config: CrossdocConfig, scan: Scan | None = None
+    out: Path,
+    articles: Sequence[ArticleRecord],
+    config: CrossdocConfig,
+    first: FirstPass | None = None,
 ) -> CrossdocResult:
-    """Clusters across documents, with the persistent index under `out` by default."""
+    """Clusters across documents, with the persistent index under `out` by default.
+    `first` is handed on untaken: the step then holds the only reference to what it
+    found, and frees it as its phases are done with it."""
     index = open_index(config.index, out, config.max_bucket)
     try:
-        return apply_crossdoc(articles, config, index, None if scan is None else scan.take())
+        return apply_crossdoc(articles, config, index, first)
     finally:
         if index is not None:
             index.close()
@@ -151,7 +155,7 @@ def cross_documents(
 def _account(summary: RunSummary, result: CrossdocResult) -> None:
     """Keep the manifest counts equal to what the files hold after corpus-level edits."""
     emptied = len(result.quarantined)
-    summary.articles -= emptied + result.report.duplicate_articles_dropped
+    summary.articles -= emptied + result.counts.duplicate_articles_dropped
     summary.quarantined += emptied
     if emptied:
         summary.quarantine_by_stage[Stage.CROSSDOC] += emptied
@@ -192,7 +196,7 @@ Finish = Callable[
         Sequence[QuarantineRecord],
         PipelineConfig,
         RunSummary,
-        Scan | None,
+        FirstPass | None,
     ],
     None,
 ]
@@ -226,13 +230,13 @@ def complete_run(
     """
     summary = RunSummary()
     # the cross-document step's first pass, taken as records come (beside the workers)
-    scan = Scan(config.crossdoc) if config.crossdoc.enabled else None
-    articles, quarantined = collect(_warming_writers(outcomes), summary, spool=out, scan=scan)
+    first = FirstPass(config.crossdoc) if config.crossdoc.enabled else None
+    articles, quarantined = collect(_warming_writers(outcomes), summary, spool=out, first=first)
     processed = time.perf_counter()
     summary.timings["process_s"] = processed - started
     summary.timings["total_s"] = processed - started
     try:
-        finish(out, articles, quarantined, config, summary, scan)
+        finish(out, articles, quarantined, config, summary, first)
     finally:
         close_spools(articles, quarantined)
     summary.timings["write_s"] = time.perf_counter() - processed
