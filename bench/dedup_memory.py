@@ -138,7 +138,7 @@ def run_stories(docs: int, index: str) -> None:
             write=dataclasses.replace(config.write, markdown=False),
         )
         before_rss, before_cpu, started = peak_mb(), cpu_s(), time.perf_counter()
-        finish_run(out, articles, quarantined, config, summary)  # type: ignore[arg-type]
+        summary = finish_run(out, articles, quarantined, config, summary)  # type: ignore[arg-type]
         wall = time.perf_counter() - started
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         cross = manifest["crossdoc"]

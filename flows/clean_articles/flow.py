@@ -11,8 +11,6 @@ Its command line is `flows.clean_articles.cli`.
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import os
 import time
 from collections import deque
@@ -35,7 +33,7 @@ from flows.keys import config_key, content_key
 from flows.report import quarantine_table, summary_markdown
 from flows.runners import RUNNER_KINDS, api_url_for_workers, compute_pool, make_task_runner
 from pipeline.config import PipelineConfig, ReadConfig
-from pipeline.crossdoc.scan import Scan
+from pipeline.crossdoc.scan import FirstPass
 from pipeline.model import Article, Quarantine, RawDocument, Stage
 from pipeline.output.lock import output_lock
 from pipeline.output.write import prepare_output
@@ -128,20 +126,14 @@ def write_outputs(
     quarantined: Sequence[QuarantineRecord],
     config: PipelineConfig,
     summary: RunSummary,
-    scan: Scan | None = None,
-) -> None:
+    first: FirstPass | None = None,
+) -> RunSummary:
     """I/O: `finish_run` (corpus-level steps and writing) over the spooled records.
 
-    `finish_run` adjusts the counts in `summary`; a failed attempt puts them back, so a
-    retry starts from what it was given and the manifest does not count an edit twice.
+    `finish_run` returns the summary with the corpus-level edits counted and leaves the
+    one it was given alone, so a retry starts from the same counts.
     """
-    before = copy.deepcopy(summary)
-    try:
-        finish_run(out, articles, quarantined, config, summary, scan)
-    except BaseException:
-        for f in dataclasses.fields(summary):
-            setattr(summary, f.name, getattr(before, f.name))
-        raise
+    return finish_run(out, articles, quarantined, config, summary, first)
 
 
 def _write_with_retries(
@@ -150,13 +142,14 @@ def _write_with_retries(
     quarantined: Sequence[QuarantineRecord],
     config: PipelineConfig,
     summary: RunSummary,
-    scan: Scan | None,
-) -> None:
+    first: FirstPass | None,
+) -> RunSummary:
     """`complete_run`'s `finish` step as the task above. The spools, the summary and the
     first pass are quoted: Prefect would otherwise walk (and copy) them looking for
     futures."""
-    quoted = (quote(articles), quote(quarantined), config, quote(summary), quote(scan))
-    write_outputs(out, *cast("Any", quoted))
+    quoted = (quote(articles), quote(quarantined), config, quote(summary), quote(first))
+    summary: RunSummary = write_outputs(out, *cast("Any", quoted))
+    return summary
 
 
 @dataclass(slots=True)

@@ -6,8 +6,10 @@ order of the inputs so reruns are byte-identical.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -95,9 +97,11 @@ def finish_run(
     config: PipelineConfig,
     summary: RunSummary,
     first: FirstPass | None = None,
-) -> None:
+) -> RunSummary:
     """Everything after per-document processing: the corpus-level steps and the writing.
 
+    Returns `summary` with the corpus-level edits counted and timed, as the manifest has
+    it; `summary` itself is left as it was, so a retry can start from it again.
     The records may be spooled on disk (see `collect`): iterate over them as often as
     needed, but do not gather them all into memory — a run can hold 100,000 articles.
     `first` is the cross-document step's first pass if `collect` took it (used once: a
@@ -110,11 +114,11 @@ def finish_run(
     if config.crossdoc.enabled:
         started = time.perf_counter()
         result = cross_documents(out, articles, config.crossdoc, first)
-        summary.timings["crossdoc_s"] = time.perf_counter() - started
+        elapsed = time.perf_counter() - started
         articles, clusters, crossdoc = result.articles, result.clusters, result.counts.to_dict()
         if result.quarantined:
             quarantined = [*quarantined, *result.quarantined]
-        _account(summary, result)
+        summary = _account(summary, result).with_timings(crossdoc_s=elapsed)
     manifest = build_manifest(config, summary)
     if crossdoc is not None:
         # What this run did to the persistent index differs between reruns by design
@@ -130,6 +134,7 @@ def finish_run(
         report=config.report,
         clusters=clusters,
     )
+    return summary
 
 
 _RUN_KEYS = ("index_added", "index_known", "index_run")
@@ -152,15 +157,24 @@ def cross_documents(
             index.close()
 
 
-def _account(summary: RunSummary, result: CrossdocResult) -> None:
-    """Keep the manifest counts equal to what the files hold after corpus-level edits."""
+def _account(summary: RunSummary, result: CrossdocResult) -> RunSummary:
+    """`summary` with its counts made equal to what the files hold after the
+    corpus-level edits."""
     emptied = len(result.quarantined)
-    summary.articles -= emptied + result.counts.duplicate_articles_dropped
-    summary.quarantined += emptied
+    removed_by_reason = Counter(summary.removed_by_reason)
+    removed_by_reason.update(result.removed_by_reason)
+    quarantine_by_stage = Counter(summary.quarantine_by_stage)
     if emptied:
-        summary.quarantine_by_stage[Stage.CROSSDOC] += emptied
-    summary.removed_by_reason.update(result.removed_by_reason)
-    summary.paragraphs_kept -= result.paragraphs_gone
+        quarantine_by_stage[Stage.CROSSDOC] += emptied
+    return dataclasses.replace(
+        summary,
+        articles=summary.articles - emptied - result.counts.duplicate_articles_dropped,
+        quarantined=summary.quarantined + emptied,
+        paragraphs_kept=summary.paragraphs_kept - result.paragraphs_gone,
+        removed_by_reason=removed_by_reason,
+        quarantine_by_stage=quarantine_by_stage,
+        timings=dict(summary.timings),
+    )
 
 
 def run(
@@ -198,8 +212,9 @@ Finish = Callable[
         RunSummary,
         FirstPass | None,
     ],
-    None,
+    RunSummary,
 ]
+"""`finish_run`, or what stands for it (the flow's task with retries)."""
 
 
 def _warming_writers(
@@ -233,12 +248,11 @@ def complete_run(
     first = FirstPass(config.crossdoc) if config.crossdoc.enabled else None
     articles, quarantined = collect(_warming_writers(outcomes), summary, spool=out, first=first)
     processed = time.perf_counter()
-    summary.timings["process_s"] = processed - started
-    summary.timings["total_s"] = processed - started
+    summary = summary.with_timings(process_s=processed - started, total_s=processed - started)
     try:
-        finish(out, articles, quarantined, config, summary, first)
+        summary = finish(out, articles, quarantined, config, summary, first)
     finally:
         close_spools(articles, quarantined)
-    summary.timings["write_s"] = time.perf_counter() - processed
-    summary.timings["total_s"] = time.perf_counter() - started
-    return summary
+    return summary.with_timings(
+        write_s=time.perf_counter() - processed, total_s=time.perf_counter() - started
+    )

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 from pipeline.config import PipelineConfig
-from pipeline.runtime.run import run
-from tests.support import SEEDS
+from pipeline.runtime.run import finish_run, run
+from pipeline.runtime.summary import RunSummary
+from tests.support import SEEDS, make_record
+
+TWICE = [
+    "The council voted on Tuesday to close the old library on the hill by next spring.",
+    "Residents who opposed the plan said they would ask the court to review the decision.",
+]
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +124,24 @@ def test_warming_the_writers_passes_every_outcome_through(count: int) -> None:
 
     outcomes = [Quarantine(f"s{i}", "r", "read") for i in range(count)]
     assert list(_warming_writers(outcomes)) == outcomes
+
+
+def test_finishing_a_run_leaves_the_summary_it_was_given(tmp_path: Path) -> None:
+    """`finish_run` returns the counts after the corpus-level edits: a retry of it starts
+    from the same counts as the first attempt."""
+    config = PipelineConfig()
+    twice = [make_record(TWICE, "a.txt"), make_record(TWICE, "b.txt")]
+    given = RunSummary(inputs=2, articles=2, paragraphs_kept=4, timings={"process_s": 1.0})
+    before = dataclasses.replace(given, timings=dict(given.timings))
+    config = dataclasses.replace(
+        config, crossdoc=dataclasses.replace(config.crossdoc, drop_duplicate_articles=True)
+    )
+    finished = finish_run(tmp_path, twice, [], config, given)
+    assert given == before
+    assert (finished.inputs, finished.articles, finished.paragraphs_kept) == (2, 1, 2)
+    assert set(finished.timings) == {"process_s", "crossdoc_s"}
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"] == finished.counts()
 
 
 def test_a_writer_that_cannot_be_imported_is_left_to_the_writer(
