@@ -33,7 +33,7 @@ from pipeline.config import CrossdocConfig, PipelineConfig
 from pipeline.crossdoc import apply_crossdoc
 from pipeline.model import Article, Format, Metadata, Paragraph
 from pipeline.records import ArticleRecord, article_record
-from pipeline.runtime.run import close_spools, finish_run
+from pipeline.runtime.engine import close_spools, finish_run
 from pipeline.runtime.spool import RecordSpool
 from pipeline.runtime.summary import RunSummary
 from pipeline.similarity.shingles import shingle_table, shingles

@@ -2,7 +2,7 @@
 
 Tasks work on batches (one task per chunk of documents, never one per document: a task
 run costs milliseconds with threads and a fifth of a second with Dask). Settled batches
-stream into `pipeline.run.complete_run`, the tail the CLI runs too (spooled records, then
+stream into `pipeline.runtime.complete_run`, the tail the CLI runs too (spooled records, then
 `finish_run` — here a task with retries), so both write the same files and the flow's
 memory does not grow with the corpus.
 
@@ -32,18 +32,15 @@ from prefect.utilities.annotations import quote
 from flows.keys import config_key, content_key
 from flows.report import quarantine_table, summary_markdown
 from flows.runners import RUNNER_KINDS, api_url_for_workers, compute_pool, make_task_runner
+from pipeline import runtime
 from pipeline.config import PipelineConfig, ReadConfig
-from pipeline.crossdoc.scan import FirstPass
+from pipeline.crossdoc import FirstPass
 from pipeline.model import Article, Quarantine, RawDocument, Stage
 from pipeline.output.lock import output_lock
 from pipeline.output.write import prepare_output
-from pipeline.read.inputs import InputFile, expand_inputs
-from pipeline.read.page import iter_documents
+from pipeline.read import InputFile, expand_inputs, iter_documents
 from pipeline.records import ArticleRecord, QuarantineRecord
-from pipeline.runtime import parallel
-from pipeline.runtime.pool import RenewingPool, quarantine_all
-from pipeline.runtime.run import complete_run, finish_run
-from pipeline.runtime.summary import RunSummary
+from pipeline.runtime import RenewingPool, RunSummary, complete_run, finish_run, quarantine_all
 
 CHUNK_SIZES = {"threads": 200, "processes": 200, "dask": 50}
 """Documents per task when the run does not say, by task runner. Dask balances whole
@@ -102,10 +99,10 @@ def process_batch(
     """Every pure stage over one batch, in order (keys only feed the cache policy), here
     or in `pool` (the `processes` runner's workers)."""
     if pool is None:
-        outcomes = parallel.process_batch(docs, config)
+        outcomes = runtime.process_batch(docs, config)
     else:  # in slices, so every worker has a share of the batch and none sits idle
         slices = [
-            pool.submit(part, config) for part in parallel.batches(docs, config.parallel.batch_size)
+            pool.submit(part, config) for part in runtime.batches(docs, config.parallel.batch_size)
         ]
         outcomes = [outcome for part in slices for outcome in pool.result(part, config)]
     articles = sum(isinstance(o, Article) for o in outcomes)
@@ -244,7 +241,7 @@ def _process(
     # ships parameters to other processes, where a quote arrives as a bare tuple.
     in_process = quote if isinstance(runner, ThreadPoolTaskRunner) else _as_is
     window = IN_FLIGHT_PER_CORE * (os.cpu_count() or 1)
-    item_chunks = parallel.batches(items, chunk_size)
+    item_chunks = runtime.batches(items, chunk_size)
     reads: deque[tuple[list[InputFile | Quarantine], PrefectFuture[Any]]] = deque()
     pending: deque[tuple[list[RawDocument | Quarantine], PrefectFuture[Any]]] = deque()
 
@@ -271,7 +268,7 @@ def _process(
             chunk, read = reads.popleft()
             read_ahead()
             docs = _read_or_quarantine(read, chunk)
-            for docs_chunk in parallel.batches(docs, chunk_size):
+            for docs_chunk in runtime.batches(docs, chunk_size):
                 while len(pending) >= window:
                     yield from settle()
                 params: dict[str, Any] = {

@@ -30,7 +30,7 @@ from pipeline.config import PipelineConfig
 from pipeline.model import RawDocument
 from pipeline.output.names import ARTICLES, MANIFEST, QUARANTINE, REPORT
 from pipeline.process import process_document
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.support import ROOT, SEEDS
 
 pytestmark = pytest.mark.usefixtures("prefect_server")

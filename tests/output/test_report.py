@@ -28,7 +28,7 @@ from pipeline.output.report.build import (
     render_report,
 )
 from pipeline.output.write import write_outputs
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.support import SEEDS
 
 Record = dict[str, Any]

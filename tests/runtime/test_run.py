@@ -1,16 +1,17 @@
-"""End to end through `pipeline.run` on the seeds: the output contract of the CLI."""
+"""End to end through `pipeline.runtime.run` on the seeds: the output contract of the CLI."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from pathlib import Path
 
 import pytest
 
 from pipeline.config import PipelineConfig
-from pipeline.runtime.run import finish_run, run
-from pipeline.runtime.summary import RunSummary
+from pipeline.model import Quarantine
+from pipeline.runtime import RunSummary, complete_run, finish_run, run
 from tests.support import SEEDS, make_record
 
 TWICE = [
@@ -118,12 +119,14 @@ def test_a_failed_parquet_conversion_fails_the_run_without_a_manifest(
 
 
 @pytest.mark.parametrize("count", [0, 1, 5], ids=["none", "one", "five"])
-def test_warming_the_writers_passes_every_outcome_through(count: int) -> None:
-    from pipeline.model import Quarantine
-    from pipeline.runtime.run import _warming_writers
-
+def test_every_outcome_reaches_the_files_while_the_writers_warm(count: int, tmp_path: Path) -> None:
+    """The writers' modules are imported once the first outcome has come: every outcome
+    still reaches the files, and none is counted twice."""
     outcomes = [Quarantine(f"s{i}", "r", "read") for i in range(count)]
-    assert list(_warming_writers(outcomes)) == outcomes
+    summary = complete_run(tmp_path, iter(outcomes), PipelineConfig(), time.perf_counter())
+    assert summary.inputs == summary.quarantined == count
+    sources = [r["source"] for r in _jsonl(tmp_path / "quarantine.jsonl")]
+    assert sources == [f"s{i}" for i in range(count)]
 
 
 def test_finishing_a_run_leaves_the_summary_it_was_given(tmp_path: Path) -> None:
