@@ -19,8 +19,7 @@ from pipeline.crossdoc import CrossdocResult, FirstPass, apply_crossdoc, open_in
 from pipeline.model import Article, Quarantine, RawDocument, Stage
 from pipeline.output.lock import output_lock
 from pipeline.output.write import import_writers, prepare_output, write_outputs
-from pipeline.read.inputs import InputFile, expand_inputs
-from pipeline.read.page import iter_documents
+from pipeline.read import InputFile, expand_inputs, iter_documents
 from pipeline.records import (
     ArticleRecord,
     ClusterRecord,
