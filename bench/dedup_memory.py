@@ -30,10 +30,10 @@ import time
 from pathlib import Path
 
 from pipeline.config import CrossdocConfig, PipelineConfig
-from pipeline.crossdoc.step import apply_crossdoc
+from pipeline.crossdoc import apply_crossdoc
 from pipeline.model import Article, Format, Metadata, Paragraph
 from pipeline.records import ArticleRecord, article_record
-from pipeline.runtime.run import close_spools, finish_run
+from pipeline.runtime.engine import close_spools, finish_run
 from pipeline.runtime.spool import RecordSpool
 from pipeline.runtime.summary import RunSummary
 from pipeline.similarity import shingle_table
@@ -138,7 +138,7 @@ def run_stories(docs: int, index: str) -> None:
             write=dataclasses.replace(config.write, markdown=False),
         )
         before_rss, before_cpu, started = peak_mb(), cpu_s(), time.perf_counter()
-        finish_run(out, articles, quarantined, config, summary)  # type: ignore[arg-type]
+        summary = finish_run(out, articles, quarantined, config, summary)  # type: ignore[arg-type]
         wall = time.perf_counter() - started
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         cross = manifest["crossdoc"]
@@ -174,8 +174,8 @@ def run_random(docs: int, paragraphs: int) -> None:
     elapsed = time.perf_counter() - started
     print(
         f"{docs} docs x {paragraphs} paragraphs: crossdoc {elapsed:.1f} s, "
-        f"{result.report.document_clusters} document clusters, "
-        f"{result.report.site_boilerplate_removed} boilerplate removed; "
+        f"{result.counts.document_clusters} document clusters, "
+        f"{result.counts.site_boilerplate_removed} boilerplate removed; "
         f"peak RSS {peak_mb():.0f} MB (records alone {before:.0f} MB)"
     )
 

@@ -95,7 +95,7 @@ _CHILD = """
 import resource, sys
 from pathlib import Path
 from pipeline.config import ParallelConfig, PipelineConfig
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 summary = run([sys.argv[1]], Path(sys.argv[2]), PipelineConfig(parallel=ParallelConfig(workers=1)))
 print(summary.articles, summary.quarantined, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """

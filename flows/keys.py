@@ -18,7 +18,7 @@ import xxhash
 import pipeline
 from pipeline.config import PipelineConfig
 from pipeline.model import Quarantine, RawDocument
-from pipeline.runtime.manifest import versions
+from pipeline.runtime import versions
 
 
 def content_key(docs: Sequence[RawDocument | Quarantine]) -> str:

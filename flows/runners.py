@@ -21,8 +21,7 @@ from typing import Any, Literal
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from pipeline.runtime.parallel import process_batch
-from pipeline.runtime.pool import RenewingPool
+from pipeline.runtime import RenewingPool, process_batch
 
 RunnerKind = Literal["threads", "processes", "dask"]
 RUNNER_KINDS: tuple[str, ...] = ("threads", "processes", "dask")

@@ -17,9 +17,9 @@ from typing import NoReturn
 from tqdm import tqdm
 
 from pipeline.config import CrossdocConfig, PipelineConfig
-from pipeline.crossdoc.index import open_index
+from pipeline.crossdoc import open_index
 from pipeline.errors import ConfigError, IndexStoreError, InputError, OutputError
-from pipeline.runtime.parallel import start_workers_early
+from pipeline.runtime import start_workers_early
 
 EPILOG = """\
 outputs (under --out):
@@ -127,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, IndexStoreError) as exc:
         return _fail(str(exc))
     start_workers_early(config.parallel)
-    from pipeline.runtime.run import run
+    from pipeline.runtime import run
 
     bar: tqdm[None] | None = None
 

@@ -18,9 +18,9 @@ from prefect.client.schemas.objects import State
 
 from flows.clean_articles.flow import clean_articles
 from flows.runners import RUNNER_KINDS
+from pipeline import runtime
 from pipeline.config import PipelineConfig
 from pipeline.errors import ConfigError, InputError, OutputError
-from pipeline.runtime import parallel
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     if args.task_runner == "processes":
         # as the CLI does: the pool's server imports the stages while the flow run starts
-        parallel.start_workers_early(config.parallel)
+        runtime.start_workers_early(config.parallel)
     state = cast(
         "State[Any]",
         clean_articles(

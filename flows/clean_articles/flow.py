@@ -2,7 +2,7 @@
 
 Tasks work on batches (one task per chunk of documents, never one per document: a task
 run costs milliseconds with threads and a fifth of a second with Dask). Settled batches
-stream into `pipeline.run.complete_run`, the tail the CLI runs too (spooled records, then
+stream into `pipeline.runtime.complete_run`, the tail the CLI runs too (spooled records, then
 `finish_run` — here a task with retries), so both write the same files and the flow's
 memory does not grow with the corpus.
 
@@ -11,8 +11,6 @@ Its command line is `flows.clean_articles.cli`.
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import os
 import time
 from collections import deque
@@ -34,17 +32,14 @@ from prefect.utilities.annotations import quote
 from flows.keys import config_key, content_key
 from flows.report import quarantine_table, summary_markdown
 from flows.runners import RUNNER_KINDS, api_url_for_workers, compute_pool, make_task_runner
+from pipeline import runtime
 from pipeline.config import PipelineConfig, ReadConfig
-from pipeline.crossdoc.scan import Scan
+from pipeline.crossdoc import FirstPass
 from pipeline.model import Article, Quarantine, RawDocument, Stage
 from pipeline.output import output_lock, prepare_output
-from pipeline.read.inputs import InputFile, expand_inputs
-from pipeline.read.page import iter_documents
+from pipeline.read import InputFile, expand_inputs, iter_documents
 from pipeline.records import ArticleRecord, QuarantineRecord
-from pipeline.runtime import parallel
-from pipeline.runtime.pool import RenewingPool, quarantine_all
-from pipeline.runtime.run import complete_run, finish_run
-from pipeline.runtime.summary import RunSummary
+from pipeline.runtime import RenewingPool, RunSummary, complete_run, finish_run, quarantine_all
 
 CHUNK_SIZES = {"threads": 200, "processes": 200, "dask": 50}
 """Documents per task when the run does not say, by task runner. Dask balances whole
@@ -103,10 +98,10 @@ def process_batch(
     """Every pure stage over one batch, in order (keys only feed the cache policy), here
     or in `pool` (the `processes` runner's workers)."""
     if pool is None:
-        outcomes = parallel.process_batch(docs, config)
+        outcomes = runtime.process_batch(docs, config)
     else:  # in slices, so every worker has a share of the batch and none sits idle
         slices = [
-            pool.submit(part, config) for part in parallel.batches(docs, config.parallel.batch_size)
+            pool.submit(part, config) for part in runtime.batches(docs, config.parallel.batch_size)
         ]
         outcomes = [outcome for part in slices for outcome in pool.result(part, config)]
     articles = sum(isinstance(o, Article) for o in outcomes)
@@ -127,20 +122,14 @@ def write_outputs(
     quarantined: Sequence[QuarantineRecord],
     config: PipelineConfig,
     summary: RunSummary,
-    scan: Scan | None = None,
-) -> None:
+    first: FirstPass | None = None,
+) -> RunSummary:
     """I/O: `finish_run` (corpus-level steps and writing) over the spooled records.
 
-    `finish_run` adjusts the counts in `summary`; a failed attempt puts them back, so a
-    retry starts from what it was given and the manifest does not count an edit twice.
+    `finish_run` returns the summary with the corpus-level edits counted and leaves the
+    one it was given alone, so a retry starts from the same counts.
     """
-    before = copy.deepcopy(summary)
-    try:
-        finish_run(out, articles, quarantined, config, summary, scan)
-    except BaseException:
-        for f in dataclasses.fields(summary):
-            setattr(summary, f.name, getattr(before, f.name))
-        raise
+    return finish_run(out, articles, quarantined, config, summary, first)
 
 
 def _write_with_retries(
@@ -149,13 +138,14 @@ def _write_with_retries(
     quarantined: Sequence[QuarantineRecord],
     config: PipelineConfig,
     summary: RunSummary,
-    scan: Scan | None,
-) -> None:
+    first: FirstPass | None,
+) -> RunSummary:
     """`complete_run`'s `finish` step as the task above. The spools, the summary and the
     first pass are quoted: Prefect would otherwise walk (and copy) them looking for
     futures."""
-    quoted = (quote(articles), quote(quarantined), config, quote(summary), quote(scan))
-    write_outputs(out, *cast("Any", quoted))
+    quoted = (quote(articles), quote(quarantined), config, quote(summary), quote(first))
+    summary: RunSummary = write_outputs(out, *cast("Any", quoted))
+    return summary
 
 
 @dataclass(slots=True)
@@ -250,7 +240,7 @@ def _process(
     # ships parameters to other processes, where a quote arrives as a bare tuple.
     in_process = quote if isinstance(runner, ThreadPoolTaskRunner) else _as_is
     window = IN_FLIGHT_PER_CORE * (os.cpu_count() or 1)
-    item_chunks = parallel.batches(items, chunk_size)
+    item_chunks = runtime.batches(items, chunk_size)
     reads: deque[tuple[list[InputFile | Quarantine], PrefectFuture[Any]]] = deque()
     pending: deque[tuple[list[RawDocument | Quarantine], PrefectFuture[Any]]] = deque()
 
@@ -277,7 +267,7 @@ def _process(
             chunk, read = reads.popleft()
             read_ahead()
             docs = _read_or_quarantine(read, chunk)
-            for docs_chunk in parallel.batches(docs, chunk_size):
+            for docs_chunk in runtime.batches(docs, chunk_size):
                 while len(pending) >= window:
                     yield from settle()
                 params: dict[str, Any] = {

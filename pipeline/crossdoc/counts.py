@@ -4,12 +4,54 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.similarity import Caps, Fanout
 
 
-@dataclass(slots=True)
-class CrossdocReport:
-    """Counts for the manifest's `crossdoc` section (mutable while counting)."""
+@dataclass(frozen=True, slots=True)
+class Cuts:
+    """What the safety caps and the fan-out bound left out of one or more searches."""
+
+    buckets_capped: int = 0
+    postings_capped: int = 0
+    buckets_fanout_limited: int = 0
+    postings_fanout_limited: int = 0
+
+    @staticmethod
+    def of(caps: Caps, fanout: Fanout) -> Cuts:
+        return Cuts(caps.buckets_capped, caps.postings_capped, fanout.buckets, fanout.postings)
+
+    def __add__(self, other: Cuts) -> Cuts:
+        return Cuts(
+            self.buckets_capped + other.buckets_capped,
+            self.postings_capped + other.postings_capped,
+            self.buckets_fanout_limited + other.buckets_fanout_limited,
+            self.postings_fanout_limited + other.postings_fanout_limited,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IndexCounts:
+    """What the persistent index gave and took in one run (all zero without an index)."""
+
+    index: str | None = None
+    """The index, as it describes itself."""
+    index_run: int | None = None
+    """This run's number in the index (1, 2, ...)."""
+    index_known: int = 0
+    """Documents of this run the index already held."""
+    index_matches: int = 0
+    """Links to documents of earlier runs, by estimated Jaccard."""
+    index_added: int = 0
+    index_buckets_refused: int = 0
+    """Band entries not stored because their bucket was full (`max_bucket`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CrossdocCounts:
+    """Counts for the manifest's `crossdoc` section, gathered from the step's phases."""
 
     document_clusters: int = 0
     duplicate_articles: int = 0

@@ -2,10 +2,15 @@
 *representative* each, representatives shingled a block at a time.
 
 The pass needs each record once, in order, and nothing from later records. So a run
-feeds it records as they are collected (`Scan.add`): with a process pool the pass then
-overlaps the workers instead of adding to the serial tail, and it reads records from
-memory, not back from the spool (a JSON parse of every record). A finished sequence of
-records can be scanned in one call (`scan`).
+feeds it records as they are collected (`FirstPass.add`): with a process pool the pass
+then overlaps the workers instead of adding to the serial tail, and it reads records
+from memory, not back from the spool (a JSON parse of every record). A finished sequence
+of records can be scanned in one call (`scan`).
+
+What it finds comes in two parts with different lives: the representatives' shingles
+(`Representatives.table`, the largest array of the step, needed only by the searches)
+and the `Corpus` (where each representative occurs, what each article is), which every
+later phase reads.
 """
 
 from __future__ import annotations
@@ -24,25 +29,38 @@ the size of every shingle of the run at once, and their texts until then."""
 
 
 @dataclass(frozen=True, slots=True)
-class Representatives:
-    """What the first pass found; the later steps only read it."""
+class Corpus:
+    """What the first pass found of every article and paragraph, shingles aside: what
+    the phases after the searches read."""
 
-    table: ShingleTable
-    """Row r: the shingles of representative r."""
     words: list[int]
     """Word count of each representative (an article's completeness is their sum)."""
     occurrences: list[list[Occurrence]]
     """Where each representative occurs, in article order."""
     of_article: list[list[int]]
     """Each article's representative per paragraph (up to `max_paragraphs`)."""
-    sites: list[str | None]
     digest: Digest
     over_cap: frozenset[int]
     """Articles with more than `max_paragraphs` paragraphs (the rest are not compared)."""
     paragraphs_over_cap: int
 
+    def __len__(self) -> int:
+        """The number of articles."""
+        return len(self.of_article)
 
-class Scan:
+
+@dataclass(frozen=True, slots=True)
+class Representatives:
+    """What the first pass found; the later phases only read it."""
+
+    table: ShingleTable
+    """Row r: the shingles of representative r."""
+    sites: list[str | None]
+    """The site of each article (`template.site_of`), for the site template."""
+    corpus: Corpus
+
+
+class FirstPass:
     """The first pass, fed one record at a time in the order of the records."""
 
     __slots__ = (
@@ -79,7 +97,7 @@ class Scan:
 
     def add(self, record: ArticleRecord) -> None:
         if self._closed:
-            raise RuntimeError("Scan.add after Scan.take: the pass is closed")
+            raise RuntimeError("FirstPass.add after FirstPass.take: the pass is closed")
         config, digest = self._config, self._digest
         a = len(self._of_article)
         self._sites.append(
@@ -111,9 +129,10 @@ class Scan:
     def take(self) -> Representatives | None:
         """The pass's findings, once; the pass takes no more records after this.
 
-        The caller then holds the only reference: the step frees the per-paragraph
-        state when it is done with it, not after the writers (at 100,000 documents, a
-        few hundred MB). Taken again, None: a retried step scans the records itself.
+        The caller then holds the only reference: the step frees the shingles when its
+        searches are done and the rest when it returns, not after the writers (the
+        per-paragraph state grows with the run). Taken again, None: a retried step scans
+        the records itself.
         """
         if self._closed:
             return None
@@ -121,16 +140,15 @@ class Scan:
         self._shingle_pending()
         self._key_rep.clear()
         cap = self._config.max_paragraphs
-        taken = Representatives(
-            ShingleTable.concat(self._blocks),
+        corpus = Corpus(
             self._words,
             self._occurrences,
             self._of_article,
-            self._sites,
             self._digest,
             frozenset(self._over_cap),
             sum(self._digest.paragraphs[a] - cap for a in self._over_cap),
         )
+        taken = Representatives(ShingleTable.concat(self._blocks), self._sites, corpus)
         self._blocks, self._words, self._occurrences, self._of_article = [], [], [], []
         self._sites, self._digest, self._over_cap = [], Digest([], [], [], []), []
         return taken
@@ -143,7 +161,7 @@ class Scan:
 
 def scan(articles: Iterable[ArticleRecord], config: CrossdocConfig) -> Representatives:
     """The first pass over all `articles` at once."""
-    first = Scan(config)
+    first = FirstPass(config)
     for record in articles:
         first.add(record)
     taken = first.take()
@@ -162,3 +180,7 @@ class Digest:
     """Number of paragraphs of each record."""
     order_key: list[tuple[str, str]]
     """(date or "9999", source): earlier first, for canonical ties."""
+
+
+Scan = FirstPass
+"""The first pass's earlier name."""

@@ -9,20 +9,19 @@ document alive for long.
 
 What it cannot bound: a single call into C that never returns to the interpreter (lxml
 parsing, libxml2 tree operations) is only interrupted when it returns. Those calls are
-linear in the size of their input, and the input is capped by `read.max_bytes`; measured
-on this pipeline, parsing a 24 MB page is up to ~4 s of uninterruptible lxml work, and a
-19 MB page of 2.4 million elements under a 1 s limit is quarantined after 1.4 s, so the
-effective bound is the limit plus at most a few seconds.
+linear in the size of their input, and the input is capped by `read.max_bytes`, so the
+effective bound is the limit plus the longest such call on the largest input allowed
+(see docs/benchmarks.md for how long that is).
 
 Where it works: in the main thread of any process — the CLI, and the main thread of each
 `ProcessPoolExecutor` worker, which is where a pool runs its tasks. Signals only reach
 the main thread, so in other threads (the Prefect flow's thread runner, a Dask worker's
 task thread) a watchdog thread raises the same exception in the limited thread through
-CPython's `PyThreadState_SetAsyncExc`, again every `_REPEAT_S` until the block ends
-(`Watchdog`). It lands between bytecodes like a signal handler, up to `_POLL_S` late, and
-unlike a signal it does not stop `re` while it backtracks. Where neither exists (another
-interpreter, a platform without `setitimer` in the main thread), the code runs to
-completion: `time_limit` then yields `False` so callers can tell.
+CPython's `PyThreadState_SetAsyncExc` (`raise_in_thread`), again every `_REPEAT_S` until
+the block ends (`Watchdog`). It lands between bytecodes like a signal handler, up to
+`_POLL_S` late, and unlike a signal it does not stop `re` while it backtracks. Where
+neither exists (another interpreter, a platform without `setitimer` in the main thread),
+the code runs to completion: `time_limit` then yields `False` so callers can tell.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -52,10 +51,13 @@ def can_enforce() -> bool:
 
 
 _THREADS_INTERRUPTIBLE = sys.implementation.name == "cpython"
-"""Whether `_raise_in` exists here: it is CPython's C API."""
+"""Whether `raise_in_thread` works here: it is CPython's C API."""
+
+RaiseIn = Callable[[int, type[BaseException] | None], None]
+"""How a watchdog schedules an exception in a thread (`raise_in_thread`)."""
 
 
-def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
+def raise_in_thread(thread_id: int, exception: type[BaseException] | None) -> None:
     """Schedule `exception` in the thread (CPython's `PyThreadState_SetAsyncExc`); None
     (passed as NULL) clears one scheduled but not raised yet."""
     payload = None if exception is None else ctypes.py_object(exception)
@@ -114,17 +116,22 @@ class Watchdog:
     """Time limits for the blocks one thread runs one after another, all enforced by one
     helper thread that raises `DeadlineExceeded` in it (see the module docstring).
 
-    One helper for many blocks, because a thread per block cost ~1 ms each on Prefect's
-    thread runner (starting a thread waits for the GIL): 6% of a run. The helper is never
-    woken when a block starts or ends, for the same reason: it looks every `_POLL_S`, so a
-    limit may be overrun by that much. A lock makes "the block has ended" and "raise in
-    it" exclusive: once a block has ended, nothing is raised for it any more, and what
-    was scheduled but not raised yet is cleared, so no interrupt surfaces after the block.
+    One helper for many blocks, because a thread per block is costly on Prefect's thread
+    runner (starting a thread waits for the GIL), and every document would pay for it.
+    The helper is never woken when a block starts or ends, for the same reason: it looks
+    every `_POLL_S`, so a limit may be overrun by that much. A lock makes "the block has
+    ended" and "raise in it" exclusive: once a block has ended, nothing is raised for it
+    any more, and what was scheduled but not raised yet is cleared, so no interrupt
+    surfaces after the block.
+
+    `raise_in` schedules the exception (and clears it, given None); tests slow it down to
+    widen the race between a block's end and its deadline.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, raise_in: RaiseIn = raise_in_thread) -> None:
         if not _THREADS_INTERRUPTIBLE:
             raise RuntimeError("thread time limits need CPython")
+        self._raise_in = raise_in
         self._target = threading.get_ident()
         self._lock = threading.Lock()
         self._closing = threading.Event()
@@ -163,7 +170,7 @@ class Watchdog:
                 try:
                     with self._lock:
                         self._deadline = None
-                        _raise_in(self._target, None)
+                        self._raise_in(self._target, None)
                     break
                 except DeadlineExceeded:  # raised here, before the clearing: over now
                     continue
@@ -178,7 +185,7 @@ class Watchdog:
                 elif now < self._deadline:
                     wait = min(self._deadline - now, _POLL_S)
                 else:
-                    _raise_in(self._target, self._interrupt)
+                    self._raise_in(self._target, self._interrupt)
                     self._deadline = now + _REPEAT_S
                     wait = _REPEAT_S
 

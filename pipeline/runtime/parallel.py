@@ -7,7 +7,7 @@ same as a single-process run and memory does not grow with the corpus. (`Pool.im
 keep the order but its feeder thread drains the whole input into the queue.)
 
 A worker that dies (a crash in a C extension, the OOM killer) costs only its document:
-see `pipeline.pool`.
+see `pool`.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def start_workers_early(config: ParallelConfig) -> None:
 
     Called by the CLI before it imports the stages: the server then imports trafilatura
     and the pipeline on one core while the CLI imports its own on the other, instead of
-    one after the other (~0.3 s of a run's start). Harmless if no pool is made later.
+    one after the other at the start of every run. Harmless if no pool is made later.
     """
     if resolve_workers(config.workers) > 1:
         from multiprocessing import forkserver

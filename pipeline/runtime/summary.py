@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,11 @@ from pipeline.model import Article, Quarantine
 
 @dataclass(slots=True)
 class RunSummary:
-    """Counts and timings of one run (mutable while the run accumulates them)."""
+    """Counts and timings of one run.
+
+    Mutable while `add` accumulates the outcomes; the steps after that return new
+    summaries (`with_timings`, `run.finish_run`) instead of changing the one they got.
+    """
 
     inputs: int = 0
     articles: int = 0
@@ -31,6 +36,15 @@ class RunSummary:
         self.articles += 1
         self.paragraphs_kept += len(outcome.paragraphs)
         self.removed_by_reason.update(r.reason for r in outcome.removed)
+
+    def with_timings(self, **seconds: float) -> RunSummary:
+        """A copy with these timings set, the others kept."""
+        return dataclasses.replace(
+            self,
+            removed_by_reason=Counter(self.removed_by_reason),
+            quarantine_by_stage=Counter(self.quarantine_by_stage),
+            timings={**self.timings, **seconds},
+        )
 
     def counts(self) -> dict[str, Any]:
         return {

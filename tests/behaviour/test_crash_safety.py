@@ -45,12 +45,12 @@ if kind == "replace":  # just before a finished temporary file gets its final na
         return real_replace(src, dst, *args, **kwargs)
     os.replace = replace
 elif kind == "record":  # while documents are being processed
-    import pipeline.runtime.run
-    real_record = pipeline.runtime.run.article_record
+    import pipeline.runtime.engine
+    real_record = pipeline.runtime.engine.article_record
     def article_record(outcome):
         tick()
         return real_record(outcome)
-    pipeline.runtime.run.article_record = article_record
+    pipeline.runtime.engine.article_record = article_record
 
 from pipeline.cli import main
 sys.exit(main(sys.argv[1:]))

@@ -21,7 +21,7 @@ from pipeline.process import process_document
 from pipeline.read.inputs import expand_inputs
 from pipeline.read.page import decode_container
 from pipeline.records import article_record
-from pipeline.runtime.run import process_items
+from pipeline.runtime.engine import process_items
 from tests.support import SEEDS
 
 CONFIG = PipelineConfig(parallel=ParallelConfig(workers=1))

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import ParallelConfig, PipelineConfig
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.behaviour.test_hostile_strings import page
 from tests.warc_fixtures import raw_response, write_raw, zeros_gzip
 

@@ -24,7 +24,7 @@ from pipeline.model import Article, RawDocument
 from pipeline.process import process_document
 from pipeline.read.inputs import InputFile, expand_inputs
 from pipeline.read.page import read_file
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.support import seed_path
 
 ONE_PROCESS = PipelineConfig(parallel=ParallelConfig(workers=1))

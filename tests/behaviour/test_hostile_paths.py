@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from pipeline.config import ParallelConfig, PipelineConfig
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.support import SEEDS
 
 

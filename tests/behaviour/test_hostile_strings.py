@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 
 from pipeline.config import ParallelConfig, PipelineConfig
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 
 ONE_PROCESS = PipelineConfig(parallel=ParallelConfig(workers=1))
 STORY = [

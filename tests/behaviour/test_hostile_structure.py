@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from pipeline.config import ParallelConfig, PipelineConfig
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.behaviour.test_hostile_strings import page
 
 

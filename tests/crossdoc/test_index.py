@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import CrossdocConfig
+from pipeline.crossdoc import apply_crossdoc
 from pipeline.crossdoc.index import open_index
 from pipeline.crossdoc.index.base import estimate_jaccard
-from pipeline.crossdoc.step import apply_crossdoc
 from pipeline.errors import IndexStoreError
 from pipeline.model import Article
 from tests.support import make_record
@@ -123,7 +123,7 @@ def test_index_of_an_older_shingle_hashing_is_refused(
     """Band hashes made from other shingle hashes cannot match: the hashing's name is
     part of the index settings, so an index from before a change of it is refused."""
     with monkeypatch.context() as patch:
-        patch.setattr("pipeline.crossdoc.documents.HASH_VERSION", "tok-xxh3-chain-fmix64")
+        patch.setattr("pipeline.crossdoc.signing.HASH_VERSION", "tok-xxh3-chain-fmix64")
         run_once([make_record(["One two three four five six seven."], "a.txt")], tmp_path, "")
     with pytest.raises(IndexStoreError, match=r"tok-xxh3-chain-fmix64.*reset-index"):
         run_once([make_record(["One two three four five six seven."], "a.txt")], tmp_path, "")
@@ -164,8 +164,8 @@ def test_bucket_cap_refuses_and_reports(tmp_path: Path) -> None:
     assert index is not None
     result = apply_crossdoc(records, CrossdocConfig(max_bucket=2), index)
     index.close()
-    assert result.report.index_added == 1  # one key: identical texts, identical ids
-    assert result.report.document_clusters == 1
+    assert result.counts.index_added == 1  # one key: identical texts, identical ids
+    assert result.counts.document_clusters == 1
 
 
 @pytest.mark.parametrize(

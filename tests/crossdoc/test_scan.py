@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import CrossdocConfig
+from pipeline.crossdoc import FirstPass, apply_crossdoc
 from pipeline.crossdoc import scan as crossdoc_scan
-from pipeline.crossdoc.scan import Scan, scan
-from pipeline.crossdoc.step import apply_crossdoc
+from pipeline.crossdoc.scan import scan
 from pipeline.model import Article
 from pipeline.records import ArticleRecord, article_record
 from pipeline.similarity.shingles import shingle_table, tokens
@@ -30,7 +30,7 @@ RECORDS = st.lists(st.lists(PARAGRAPH, min_size=1, max_size=6), min_size=1, max_
 def result_json(records: list[ArticleRecord], config: CrossdocConfig, **kw: object) -> str:
     result = apply_crossdoc(records, config, **kw)  # type: ignore[arg-type]
     return json.dumps(
-        [list(result.articles), result.clusters, result.quarantined, result.report.to_dict()],
+        [list(result.articles), result.clusters, result.quarantined, result.counts.to_dict()],
         sort_keys=True,
     )
 
@@ -39,7 +39,7 @@ def test_a_pass_taken_while_collecting_gives_the_same_result(
     seed_articles: dict[str, Article],
 ) -> None:
     records = [article_record(a) for _, a in sorted(seed_articles.items())] * 2
-    first = Scan(NO_INDEX)
+    first = FirstPass(NO_INDEX)
     for record in records:
         first.add(record)
     assert len(first) == len(records)
@@ -64,7 +64,7 @@ def test_a_pass_over_other_records_is_refused() -> None:
 def test_the_pass_is_taken_once_then_the_step_scans_itself() -> None:
     """A retried step (the flow's write task) finds the pass taken and scans the records."""
     records = [make_record(["one two three four", "five six seven"], f"{i}.txt") for i in range(3)]
-    first = Scan(NO_INDEX)
+    first = FirstPass(NO_INDEX)
     for record in records:
         first.add(record)
     once = result_json(records, NO_INDEX, first=first.take())
@@ -82,9 +82,9 @@ def test_paragraphs_over_the_cap_are_counted_not_compared() -> None:
         make_record(["a b"], "short.txt"),
     ]
     first = scan(records, config)
-    assert first.over_cap == frozenset({0})
-    assert first.paragraphs_over_cap == 2
-    assert [len(reps) for reps in first.of_article] == [2, 1]
+    assert first.corpus.over_cap == frozenset({0})
+    assert first.corpus.paragraphs_over_cap == 2
+    assert [len(reps) for reps in first.corpus.of_article] == [2, 1]
 
 
 @pytest.mark.parametrize("block", [1, 2, 3, 1000], ids=lambda b: f"block-{b}")
@@ -99,9 +99,9 @@ def test_representatives_partition_the_paragraphs_whatever_the_block(
     config = NO_INDEX
     first = scan(records, config)
     keys = [" ".join(tokens(p["text"])) for r in records for p in r["paragraphs"]]
-    reps = [r for of in first.of_article for r in of]
+    reps = [r for of in first.corpus.of_article for r in of]
     # same key <=> same representative, numbered in order of first appearance
-    assert len(set(zip(keys, reps, strict=True))) == len(set(keys)) == len(first.words)
+    assert len(set(zip(keys, reps, strict=True))) == len(set(keys)) == len(first.corpus.words)
     seen: list[int] = []
     for r in reps:
         if r not in seen:
@@ -109,16 +109,17 @@ def test_representatives_partition_the_paragraphs_whatever_the_block(
             seen.append(r)
     # every occurrence listed once, under its representative
     occurrences = sorted(
-        (o.article, o.paragraph, r) for r, os in enumerate(first.occurrences) for o in os
+        (o.article, o.paragraph, r) for r, os in enumerate(first.corpus.occurrences) for o in os
     )
     assert occurrences == sorted(
-        (a, i, r) for a, of in enumerate(first.of_article) for i, r in enumerate(of)
+        (a, i, r) for a, of in enumerate(first.corpus.of_article) for i, r in enumerate(of)
     )
     # the table is the shingles of each representative's first text, whatever the block
     texts = {}
-    for record, of in zip(records, first.of_article, strict=True):
+    for record, of in zip(records, first.corpus.of_article, strict=True):
         for paragraph, r in zip(record["paragraphs"], of, strict=True):
             texts.setdefault(r, paragraph["text"] if tokens(paragraph["text"]) else "")
-    expected = shingle_table([texts[r] for r in range(len(first.words))], config.shingle_words)
+    representatives = range(len(first.corpus.words))
+    expected = shingle_table([texts[r] for r in representatives], config.shingle_words)
     assert np.array_equal(first.table.values, expected.values)
     assert np.array_equal(first.table.sizes, expected.sizes)

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from pipeline.config import CrossdocConfig
-from pipeline.crossdoc.step import apply_crossdoc
+from pipeline.crossdoc import apply_crossdoc
 from pipeline.model import Article, Reason
 from pipeline.records import ArticleRecord, article_record
 from tests.support import make_record
@@ -171,7 +171,7 @@ def test_bad_input_does_not_blow_up(
     result = apply_crossdoc(records, NO_INDEX)
     assert len(result.articles) == len(records)
     assert len([c for c in result.clusters if c["level"] == "document"]) == documents
-    assert result.report.paragraphs_too_short == too_short
+    assert result.counts.paragraphs_too_short == too_short
 
 
 def test_shared_paragraph_across_many_articles_is_capped_and_reported() -> None:
@@ -194,7 +194,7 @@ def test_shared_paragraph_across_many_articles_is_capped_and_reported() -> None:
     result = apply_crossdoc(records, config)
     (cluster,) = [c for c in result.clusters if c["level"] == "paragraph"]
     assert cluster["size"] == 60  # identical copies collapse before LSH: nothing lost
-    assert result.report.cross_duplicates_annotated == 59
+    assert result.counts.cross_duplicates_annotated == 59
 
 
 def test_many_copies_of_one_story_are_one_cluster_with_fanout_reported(
@@ -221,6 +221,6 @@ def test_many_copies_of_one_story_are_one_cluster_with_fanout_reported(
         for m in cluster["members"]
         if m["source"] != "a/original.txt"
     )
-    assert result.report.identical_documents == 30 + 9  # the cut copies are alike too
-    assert result.report.buckets_fanout_limited > 0
+    assert result.counts.identical_documents == 30 + 9  # the cut copies are alike too
+    assert result.counts.buckets_fanout_limited > 0
     assert not [c for c in result.clusters if c["level"] == "paragraph"]

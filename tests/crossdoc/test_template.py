@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from pipeline.config import CrossdocConfig
-from pipeline.crossdoc.step import apply_crossdoc
+from pipeline.crossdoc import apply_crossdoc
 from pipeline.crossdoc.template import site_of
 from pipeline.model import Article, Reason
 from tests.support import make_record
@@ -55,7 +55,7 @@ def test_template_paragraph_on_many_pages_is_removed(
         assert len(gone) == (1 if removed else 0)
         if removed:
             assert gone[0]["position"] == 3
-    assert result.report.site_boilerplate_removed == (pages if removed else 0)
+    assert result.counts.site_boilerplate_removed == (pages if removed else 0)
 
 
 def test_copies_of_one_story_are_one_page(seed_articles: dict[str, Article]) -> None:
@@ -63,7 +63,7 @@ def test_copies_of_one_story_are_one_page(seed_articles: dict[str, Article]) -> 
     body = [p.text for p in seed_articles["001"].paragraphs]
     records = [make_record(body, f"capture/{i}.txt", site="Example Daily") for i in range(3)]
     result = apply_crossdoc(records, NO_INDEX)
-    assert result.report.site_boilerplate_removed == 0
+    assert result.counts.site_boilerplate_removed == 0
     assert [r["duplicate_of"] is None for r in result.articles] == [True, False, False]
 
 
@@ -71,7 +71,7 @@ def test_folder_as_site_is_opt_in(seed_articles: dict[str, Article]) -> None:
     bodies = stories(seed_articles)[:4]
     records = [make_record([*b, TEMPLATE], f"dumps/example/{i}.txt") for i, b in enumerate(bodies)]
     config = dataclasses.replace(NO_INDEX, site_from_folder=True)
-    assert apply_crossdoc(records, config).report.site_boilerplate_removed == 4
+    assert apply_crossdoc(records, config).counts.site_boilerplate_removed == 4
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ from pipeline.config import PipelineConfig
 from pipeline.model import RawDocument
 from pipeline.output.names import ARTICLES, MANIFEST, QUARANTINE, REPORT
 from pipeline.process import process_document
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.support import ROOT, SEEDS
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
@@ -180,14 +180,15 @@ def test_a_failed_write_is_retried_without_counting_twice(
     calls: list[int] = []
 
     def flaky(
-        out: Path, articles: Any, quarantined: Any, config: Any, summary: Any, scan: Any
-    ) -> None:
+        out: Path, articles: Any, quarantined: Any, config: Any, summary: Any, first: Any
+    ) -> Any:
         calls.append(summary.articles)
         # the whole step (counts edited, the first pass taken), then a failure; the
         # retry scans the spooled records again
-        real(out, articles, quarantined, config, summary, scan)
+        finished = real(out, articles, quarantined, config, summary, first)
         if len(calls) == 1:
             raise OSError("disk hiccup")
+        return finished
 
     monkeypatch.setattr(flow_module, "finish_run", flaky)
     expected = tmp_path / "cli"

@@ -14,7 +14,7 @@ import pytest
 
 from flows.clean_articles import clean_articles
 from pipeline.config import PipelineConfig
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.support import SEEDS
 from tests.warc_fixtures import Entry, dev_page, write_warc
 

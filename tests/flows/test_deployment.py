@@ -22,7 +22,7 @@ import pytest
 
 from pipeline.config import PipelineConfig
 from pipeline.output.names import ARTICLES, QUARANTINE
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.support import ROOT
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(420)]

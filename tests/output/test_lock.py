@@ -13,7 +13,7 @@ import pytest
 from pipeline.config import ParallelConfig, PipelineConfig
 from pipeline.errors import OutputBusyError, OutputError
 from pipeline.output.lock import LOCK_NAME, output_lock, remove_stale_temporaries
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.support import ROOT, seed_path
 
 ONE_PROCESS = PipelineConfig(parallel=ParallelConfig(workers=1))

@@ -23,7 +23,7 @@ from pipeline.output.parquet import (
     REMOVAL_TYPE,
     write_parquet,
 )
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.support import ROOT, SEEDS
 
 

@@ -17,8 +17,13 @@ from pipeline import process
 from pipeline.config import LimitsConfig, PipelineConfig
 from pipeline.errors import DeadlineExceeded
 from pipeline.model import Quarantine, RawDocument
-from pipeline.runtime import deadline
-from pipeline.runtime.deadline import Watchdog, can_enforce, thread_watchdog, time_limit
+from pipeline.runtime.deadline import (
+    Watchdog,
+    can_enforce,
+    raise_in_thread,
+    thread_watchdog,
+    time_limit,
+)
 
 T = TypeVar("T")
 
@@ -138,19 +143,14 @@ def test_in_another_thread_a_swallowed_interrupt_comes_again() -> None:
     assert in_a_thread(stubborn) == 2
 
 
-def test_in_another_thread_no_interrupt_outlives_its_block(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_in_another_thread_no_interrupt_outlives_its_block() -> None:
     """Blocks that end about when their limit does: an interrupt is raised inside the
     block or not at all, never in the code after it."""
-    real = deadline._raise_in
 
     def slow_to_schedule(thread_id: int, exception: type[BaseException] | None) -> None:
         if exception is not None:
             time.sleep(0.001)  # widens the window where the block may end meanwhile
-        real(thread_id, exception)
-
-    monkeypatch.setattr(deadline, "_raise_in", slow_to_schedule)
+        raise_in_thread(thread_id, exception)
 
     def spin(seconds: float) -> None:
         end = time.monotonic() + seconds
@@ -159,8 +159,7 @@ def test_in_another_thread_no_interrupt_outlives_its_block(
 
     def many() -> tuple[int, int]:
         interrupted = strays = 0
-        with thread_watchdog() as watchdog:  # as `process_all` does: one for every block
-            assert watchdog is not None
+        with Watchdog(slow_to_schedule) as watchdog:  # as `process_all`: one for every block
             for i in range(150):  # blocks of 1-60 ms under a 6 ms limit, either side of it
                 try:
                     with time_limit(0.006, watchdog):

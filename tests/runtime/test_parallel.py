@@ -13,8 +13,8 @@ import pytest
 
 from pipeline.config import ParallelConfig, PipelineConfig
 from pipeline.model import Article, Quarantine, RawDocument
+from pipeline.runtime import run
 from pipeline.runtime.parallel import process_batch, process_stream, resolve_workers
-from pipeline.runtime.run import run
 from tests.support import SEEDS
 from tests.warc_fixtures import Entry, dev_page, write_warc
 

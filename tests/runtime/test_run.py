@@ -1,16 +1,24 @@
-"""End to end through `pipeline.run` on the seeds: the output contract of the CLI."""
+"""End to end through `pipeline.runtime.run` on the seeds: the output contract of the CLI."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import time
 from pathlib import Path
 
 import pytest
 
 from pipeline.config import PipelineConfig
+from pipeline.model import Quarantine
 from pipeline.output.markdown import escape_line, escape_text
-from pipeline.runtime.run import run
-from tests.support import SEEDS
+from pipeline.runtime import RunSummary, complete_run, finish_run, run
+from tests.support import SEEDS, make_record
+
+TWICE = [
+    "The council voted on Tuesday to close the old library on the hill by next spring.",
+    "Residents who opposed the plan said they would ask the court to review the decision.",
+]
 
 
 @pytest.fixture(scope="module")
@@ -112,12 +120,32 @@ def test_a_failed_parquet_conversion_fails_the_run_without_a_manifest(
 
 
 @pytest.mark.parametrize("count", [0, 1, 5], ids=["none", "one", "five"])
-def test_warming_the_writers_passes_every_outcome_through(count: int) -> None:
-    from pipeline.model import Quarantine
-    from pipeline.runtime.run import _warming_writers
-
+def test_every_outcome_reaches_the_files_while_the_writers_warm(count: int, tmp_path: Path) -> None:
+    """The writers' modules are imported once the first outcome has come: every outcome
+    still reaches the files, and none is counted twice."""
     outcomes = [Quarantine(f"s{i}", "r", "read") for i in range(count)]
-    assert list(_warming_writers(outcomes)) == outcomes
+    summary = complete_run(tmp_path, iter(outcomes), PipelineConfig(), time.perf_counter())
+    assert summary.inputs == summary.quarantined == count
+    sources = [r["source"] for r in _jsonl(tmp_path / "quarantine.jsonl")]
+    assert sources == [f"s{i}" for i in range(count)]
+
+
+def test_finishing_a_run_leaves_the_summary_it_was_given(tmp_path: Path) -> None:
+    """`finish_run` returns the counts after the corpus-level edits: a retry of it starts
+    from the same counts as the first attempt."""
+    config = PipelineConfig()
+    twice = [make_record(TWICE, "a.txt"), make_record(TWICE, "b.txt")]
+    given = RunSummary(inputs=2, articles=2, paragraphs_kept=4, timings={"process_s": 1.0})
+    before = dataclasses.replace(given, timings=dict(given.timings))
+    config = dataclasses.replace(
+        config, crossdoc=dataclasses.replace(config.crossdoc, drop_duplicate_articles=True)
+    )
+    finished = finish_run(tmp_path, twice, [], config, given)
+    assert given == before
+    assert (finished.inputs, finished.articles, finished.paragraphs_kept) == (2, 1, 2)
+    assert set(finished.timings) == {"process_s", "crossdoc_s"}
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"] == finished.counts()
 
 
 def test_a_writer_that_cannot_be_imported_is_left_to_the_writer(

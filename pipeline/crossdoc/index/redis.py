@@ -1,7 +1,7 @@
 """The shared backend of the persistent index: our own layout in Redis, pipelined.
 
 datasketch's Redis storage issues one round trip per band and per key on insert (its
-issue #127 reports ~160 inserts/s; `bench/dedup.py` measures it here), so the same
+issue #127; `bench/dedup.py` measures it here, see docs/benchmarks.md), so the same
 layout is written directly: a set per bucket, a hash per document, every call of a batch
 sent in one pipeline.
 
@@ -23,6 +23,9 @@ PREFIX = "newsclean:crossdoc:"
 
 
 class RedisIndex:
+    """The shared backend: `url` is a redis://, rediss:// or unix:// URL, reached at once
+    (an unreachable server raises `IndexStoreError`, not the first write)."""
+
     def __init__(self, url: str, max_bucket: int) -> None:
         self.url = url
         self.max_bucket = max_bucket

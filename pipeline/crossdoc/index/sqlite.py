@@ -1,16 +1,7 @@
-"""The persistent cross-run index of documents: LSH band hashes and ids, nothing more.
+"""The embedded backend of the persistent index: one SQLite file, no server.
 
-A later run must deduplicate its documents against everything seen before, but memory
-must stay bounded at any corpus size, so the index holds neither texts nor signatures:
-per document its key, the run that first saw it, the id of its canonical, and its band
-hashes (as datasketch's own LSH keeps them, to know what to remove); per band hash the
-keys in that bucket. Agreement of band hashes gives an *estimate* of the Jaccard with a
-document of an earlier run (`estimate_jaccard`), which is all that can be verified
-without the earlier text.
-
-Two backends share one layout: SQLite under the output folder (embedded, no server) and
-Redis (`index_redis.py`, shared between machines). Buckets are capped at `max_bucket`
-keys; inserts that a cap refused are counted.
+The layout of `base`: a `docs` table (key, seq, canonical, packed band hashes), a
+`buckets` table (band, hash, key) and `meta` (settings, runs).
 """
 
 from __future__ import annotations

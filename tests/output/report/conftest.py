@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import PipelineConfig
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.support import SEEDS
 
 

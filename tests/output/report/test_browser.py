@@ -23,7 +23,7 @@ import pytest
 
 from pipeline.config import PipelineConfig
 from pipeline.output.names import ARTICLES, QUARANTINE, REPORT
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.support import FIXTURES, ROOT, SEEDS
 
 CHROMIUM = Path("/usr/bin/chromium")

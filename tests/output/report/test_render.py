@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pipeline.config import PipelineConfig, ReportConfig
 from pipeline.output import REPORT
 from pipeline.output.report import render_report
-from pipeline.runtime.run import run
+from pipeline.runtime import run
 from tests.output.report.seeded import (
     Record,
     blank,

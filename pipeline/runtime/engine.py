@@ -6,20 +6,19 @@ order of the inputs so reruns are byte-identical.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import CrossdocConfig, PipelineConfig
-from pipeline.crossdoc.index import open_index
-from pipeline.crossdoc.scan import Scan
-from pipeline.crossdoc.step import CrossdocResult, apply_crossdoc
+from pipeline.crossdoc import CrossdocResult, FirstPass, apply_crossdoc, open_index
 from pipeline.model import Article, Quarantine, RawDocument, Stage
 from pipeline.output import import_writers, output_lock, prepare_output, write_outputs
-from pipeline.read.inputs import InputFile, expand_inputs
-from pipeline.read.page import iter_documents
+from pipeline.read import InputFile, expand_inputs, iter_documents
 from pipeline.records import (
     ArticleRecord,
     ClusterRecord,
@@ -55,11 +54,12 @@ def collect(
     outcomes: Iterable[Article | Quarantine],
     summary: RunSummary,
     spool: Path | None = None,
-    scan: Scan | None = None,
+    first: FirstPass | None = None,
 ) -> tuple[Sequence[ArticleRecord], Sequence[QuarantineRecord]]:
-    """The records of all outcomes: in lists, or with `spool` (a folder) in temporary
-    files there that the caller closes with `close_spools`: memory then stays flat.
-    Each article record is also given to `scan`, the cross-document step's first pass."""
+    """The records of all outcomes, counted in `summary`: in lists, or with `spool` (a
+    folder) in temporary files there that the caller closes with `close_spools`: memory
+    then stays flat. Each article record is also given to `first`, the cross-document
+    step's first pass."""
     articles: list[ArticleRecord] | RecordSpool[ArticleRecord]
     quarantined: list[QuarantineRecord] | RecordSpool[QuarantineRecord]
     if spool is None:
@@ -74,8 +74,8 @@ def collect(
             else:
                 record = article_record(outcome)
                 articles.append(record)
-                if scan is not None:
-                    scan.add(record)
+                if first is not None:
+                    first.add(record)
     except BaseException:
         close_spools(articles, quarantined)
         raise
@@ -94,13 +94,15 @@ def finish_run(
     quarantined: Sequence[QuarantineRecord],
     config: PipelineConfig,
     summary: RunSummary,
-    scan: Scan | None = None,
-) -> None:
+    first: FirstPass | None = None,
+) -> RunSummary:
     """Everything after per-document processing: the corpus-level steps and the writing.
 
+    Returns `summary` with the corpus-level edits counted and timed, as the manifest has
+    it; `summary` itself is left as it was, so a retry can start from it again.
     The records may be spooled on disk (see `collect`): iterate over them as often as
     needed, but do not gather them all into memory — a run can hold 100,000 articles.
-    `scan` is the cross-document step's first pass if `collect` took it (used once: a
+    `first` is the cross-document step's first pass if `collect` took it (used once: a
     retry scans the records again).
 
     The CLI and the Prefect flow both end here, so they write identical outputs.
@@ -109,12 +111,12 @@ def finish_run(
     crossdoc: dict[str, Any] | None = None
     if config.crossdoc.enabled:
         started = time.perf_counter()
-        result = cross_documents(out, articles, config.crossdoc, scan)
-        summary.timings["crossdoc_s"] = time.perf_counter() - started
-        articles, clusters, crossdoc = result.articles, result.clusters, result.report.to_dict()
+        result = cross_documents(out, articles, config.crossdoc, first)
+        elapsed = time.perf_counter() - started
+        articles, clusters, crossdoc = result.articles, result.clusters, result.counts.to_dict()
         if result.quarantined:
             quarantined = [*quarantined, *result.quarantined]
-        _account(summary, result)
+        summary = _account(summary, result).with_timings(crossdoc_s=elapsed)
     manifest = build_manifest(config, summary)
     if crossdoc is not None:
         # What this run did to the persistent index differs between reruns by design
@@ -130,32 +132,47 @@ def finish_run(
         report=config.report,
         clusters=clusters,
     )
+    return summary
 
 
 _RUN_KEYS = ("index_added", "index_known", "index_run")
 
 
 def cross_documents(
-    out: Path, articles: Sequence[ArticleRecord], config: CrossdocConfig, scan: Scan | None = None
+    out: Path,
+    articles: Sequence[ArticleRecord],
+    config: CrossdocConfig,
+    first: FirstPass | None = None,
 ) -> CrossdocResult:
-    """Clusters across documents, with the persistent index under `out` by default."""
+    """Clusters across documents, with the persistent index under `out` by default.
+    `first` is handed on untaken: the step then holds the only reference to what it
+    found, and frees it as its phases are done with it."""
     index = open_index(config.index, out, config.max_bucket)
     try:
-        return apply_crossdoc(articles, config, index, None if scan is None else scan.take())
+        return apply_crossdoc(articles, config, index, first)
     finally:
         if index is not None:
             index.close()
 
 
-def _account(summary: RunSummary, result: CrossdocResult) -> None:
-    """Keep the manifest counts equal to what the files hold after corpus-level edits."""
+def _account(summary: RunSummary, result: CrossdocResult) -> RunSummary:
+    """`summary` with its counts made equal to what the files hold after the
+    corpus-level edits."""
     emptied = len(result.quarantined)
-    summary.articles -= emptied + result.report.duplicate_articles_dropped
-    summary.quarantined += emptied
+    removed_by_reason = Counter(summary.removed_by_reason)
+    removed_by_reason.update(result.removed_by_reason)
+    quarantine_by_stage = Counter(summary.quarantine_by_stage)
     if emptied:
-        summary.quarantine_by_stage[Stage.CROSSDOC] += emptied
-    summary.removed_by_reason.update(result.removed_by_reason)
-    summary.paragraphs_kept -= result.paragraphs_gone
+        quarantine_by_stage[Stage.CROSSDOC] += emptied
+    return dataclasses.replace(
+        summary,
+        articles=summary.articles - emptied - result.counts.duplicate_articles_dropped,
+        quarantined=summary.quarantined + emptied,
+        paragraphs_kept=summary.paragraphs_kept - result.paragraphs_gone,
+        removed_by_reason=removed_by_reason,
+        quarantine_by_stage=quarantine_by_stage,
+        timings=dict(summary.timings),
+    )
 
 
 def run(
@@ -191,10 +208,11 @@ Finish = Callable[
         Sequence[QuarantineRecord],
         PipelineConfig,
         RunSummary,
-        Scan | None,
+        FirstPass | None,
     ],
-    None,
+    RunSummary,
 ]
+"""`finish_run`, or what stands for it (the flow's task with retries)."""
 
 
 def _warming_writers(
@@ -225,15 +243,14 @@ def complete_run(
     """
     summary = RunSummary()
     # the cross-document step's first pass, taken as records come (beside the workers)
-    scan = Scan(config.crossdoc) if config.crossdoc.enabled else None
-    articles, quarantined = collect(_warming_writers(outcomes), summary, spool=out, scan=scan)
+    first = FirstPass(config.crossdoc) if config.crossdoc.enabled else None
+    articles, quarantined = collect(_warming_writers(outcomes), summary, spool=out, first=first)
     processed = time.perf_counter()
-    summary.timings["process_s"] = processed - started
-    summary.timings["total_s"] = processed - started
+    summary = summary.with_timings(process_s=processed - started, total_s=processed - started)
     try:
-        finish(out, articles, quarantined, config, summary, scan)
+        summary = finish(out, articles, quarantined, config, summary, first)
     finally:
         close_spools(articles, quarantined)
-    summary.timings["write_s"] = time.perf_counter() - processed
-    summary.timings["total_s"] = time.perf_counter() - started
-    return summary
+    return summary.with_timings(
+        write_s=time.perf_counter() - processed, total_s=time.perf_counter() - started
+    )
