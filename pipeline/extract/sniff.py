@@ -17,12 +17,12 @@ import re
 from pipeline.model import Format
 
 _DOC_TAG = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
-_BLOCK_TAG = re.compile(
+BLOCK_TAG = re.compile(
     r"</?(?:p|div|span|article|section|main|nav|header|footer|table|tr|td|ul|ol|li|h[1-6]|"
     r"br|a|img|script|style|meta|link)\b[^<>]{0,2000}>",
     re.IGNORECASE,
 )
-_MD_LINK = re.compile(r"!?\[[^\]\n]{0,300}\]\([^()\[\]\s]{1,2000}(?:\s+\"[^\"\n]{0,300}\")?\)")
+MD_LINK = re.compile(r"!?\[[^\]\n]{0,300}\]\([^()\[\]\s]{1,2000}(?:\s+\"[^\"\n]{0,300}\")?\)")
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.MULTILINE)
 _MD_LIST = re.compile(r"^\s{0,4}(?:[-*+]|\d+\.)\s+\S", re.MULTILINE)
 _MD_EMPHASIS = re.compile(r"(?:\*\*|__)\S[^*\n]{0,200}\S(?:\*\*|__)")
@@ -35,9 +35,9 @@ def sniff_format(text: str) -> Format:
     head = sample[:4096].lstrip()
     if _DOC_TAG.search(head[:1024]) or head.startswith("<?xml"):
         return Format.HTML
-    tags = len(_BLOCK_TAG.findall(sample))
+    tags = len(BLOCK_TAG.findall(sample))
     md_marks = (
-        2 * len(_MD_LINK.findall(sample))
+        2 * len(MD_LINK.findall(sample))
         + 2 * len(_MD_HEADING.findall(sample))
         + len(_MD_EMPHASIS.findall(sample))
     )

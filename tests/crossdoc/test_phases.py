@@ -137,9 +137,7 @@ def test_the_step_takes_the_first_pass_it_is_handed(seed_articles: dict[str, Art
     for record in records:
         first.add(record)
     expected = apply_crossdoc(records, NO_INDEX)
-    assert list(apply_crossdoc(records, NO_INDEX, first=first).articles) == list(
-        expected.articles
-    )
+    assert list(apply_crossdoc(records, NO_INDEX, first=first).articles) == list(expected.articles)
     assert first.take() is None  # the step held the only reference to what it found
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.sniff import _BLOCK_TAG, _MD_LINK, SNIFF_CHARS, sniff_format
+from pipeline.extract.sniff import BLOCK_TAG, MD_LINK, SNIFF_CHARS, sniff_format
 from pipeline.model import Format
 from tests.support import SEEDS
 
@@ -41,12 +41,12 @@ def test_seed_dumps(prefix: str, expected: Format) -> None:
 def test_tag_pattern_stops_at_the_next_tag() -> None:
     # Why hostile input stays linear: a tag that never closes cannot swallow the rest.
     text = "<p " * 5 + "<p>"
-    assert [m.group() for m in _BLOCK_TAG.finditer(text)] == ["<p>"]
+    assert [m.group() for m in BLOCK_TAG.finditer(text)] == ["<p>"]
 
 
 def test_link_pattern_cannot_run_past_a_line_or_a_bracket() -> None:
-    assert _MD_LINK.search('[a](b "title never closed\n") [c](d)').group() == "[c](d)"
-    assert _MD_LINK.search("[a]([a]([a](x)").group() == "[a](x)"
+    assert MD_LINK.search('[a](b "title never closed\n") [c](d)').group() == "[c](d)"
+    assert MD_LINK.search("[a]([a]([a](x)").group() == "[a](x)"
 
 
 @pytest.mark.parametrize(
