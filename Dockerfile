@@ -8,10 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PREFECT_SERVER_ANALYTICS_ENABLED=false
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY pipeline ./pipeline
 COPY flows ./flows
 COPY prefect.yaml ./
-RUN pip install ".[flows]" && mkdir -p /app/seeds /app/output
+RUN pip install -c constraints.txt ".[flows]" && mkdir -p /app/seeds /app/output
 
 CMD ["python", "-m", "flows.clean_articles", "seeds", "--out", "output"]

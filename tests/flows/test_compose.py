@@ -90,7 +90,7 @@ def test_dockerfile_base_image_is_pinned_and_installs_the_flows_extra() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     base = re.search(r"^FROM (\S+)", dockerfile, re.M)
     assert base and re.search(r":\d+\.\d+\.\d+", base.group(1))
-    assert 'pip install ".[flows]"' in dockerfile
+    assert 'pip install -c constraints.txt ".[flows]"' in dockerfile
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {"output", "seeds", ".git"} <= set(ignored)  # mounted or irrelevant
 
