@@ -81,14 +81,15 @@ def api_url_for_workers(api_url: str) -> Iterator[None]:
 
 @contextmanager
 def compute_pool(kind: str, workers: int | None = None) -> Iterator[RenewingPool | None]:
-    """With `processes`, the pool the batch tasks run the stages in; else None (in-task).
+    """With `processes`, the pool the batch tasks run the stages in; else None (in-task,
+    as with one worker: the CLI's `--workers 1` runs in its own process too).
 
     The CLI's pool: forkserver workers (forked from a server that imported the pipeline
     once, not from the flow process, which holds Prefect's threads), shared by the
     concurrent batch tasks, and renewed when a worker dies, so that a page that crashes
     its worker costs that page and not every batch after it.
     """
-    if kind != "processes":
+    if kind != "processes" or workers == 1:  # one worker: in the task's thread, as the CLI
         yield None
         return
     with RenewingPool(workers or os.cpu_count() or 1, process_batch) as pool:

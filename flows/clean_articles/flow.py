@@ -43,6 +43,7 @@ from pipeline.pool import RenewingPool, quarantine_all
 from pipeline.read import InputFile, expand_inputs, iter_documents
 from pipeline.records import ArticleRecord, QuarantineRecord
 from pipeline.run import RunSummary, complete_run, finish_run
+from pipeline.run_options import RunOptions, progress_bar, tracked
 from pipeline.write import prepare_output
 
 CHUNK_SIZES = {"threads": 200, "processes": 200, "dask": 50}
@@ -59,6 +60,9 @@ PARTIAL_STATE = "CompletedWithFailedBatches"
 
 Outcome = Article | Quarantine
 T = TypeVar("T")
+
+RENAMED_OPTIONS = {"config": "config_path"}
+"""Run options whose flow parameter has another name (deployments set `config_path`)."""
 
 PROCESS_CACHE = (INPUTS - "docs" - "config" - "pool") + TASK_SOURCE
 """Keyed on `content_key` and `config_key` (content, config and code version) plus the
@@ -171,12 +175,23 @@ def clean_articles(
     inputs: list[str],
     out: str,
     config_path: str | None = None,
+    workers: int | None = None,
+    drop_duplicate_articles: bool = False,
+    drop_cross_document_duplicates: bool = False,
+    index: str | None = None,
+    reset_index: bool = False,
+    no_progress: bool = False,
     chunk_size: int | None = None,
     task_runner: str = "threads",
     dask_address: str | None = None,
 ) -> Any:
     """Clean and deduplicate `inputs` into `out`: the same files as `python -m pipeline run`.
 
+    The parameters up to `no_progress` are the CLI's run options
+    (`pipeline.run_options.RunOptions`, `config` named `config_path`), with the same
+    effect; `index` may name environment variables (`${REDIS_PASSWORD}`), expanded where
+    the flow runs, so a password stays out of the deployment's parameters. `workers`
+    sizes the task runner (threads, the `processes` pool, a local Dask cluster).
     A batch that still fails after its retries does not sink the run: its documents are
     quarantined with the error and the run ends Completed, named `CompletedWithFailedBatches`.
     `chunk_size` None: the task runner's default (`CHUNK_SIZES`).
@@ -186,16 +201,35 @@ def clean_articles(
     chunk_size = default_chunk_size(task_runner) if chunk_size is None else chunk_size
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be positive, got {chunk_size}")
-    config = PipelineConfig.from_toml(config_path) if config_path else PipelineConfig()
-    out_dir = Path(out)
+    options = RunOptions(
+        inputs=tuple(inputs),
+        out=Path(out),
+        config=Path(config_path) if config_path else None,
+        workers=workers,
+        drop_duplicate_articles=drop_duplicate_articles,
+        drop_cross_document_duplicates=drop_cross_document_duplicates,
+        index=os.path.expandvars(index) if index is not None else None,
+        reset_index=reset_index,
+        no_progress=no_progress,
+    )
+    config = options.pipeline_config()
+    cores = parallel.resolve_workers(config.parallel.workers)
+    out_dir = options.out
     prepare_output(out_dir)
     with output_lock(out_dir):
         items = list(expand_inputs(inputs))
-        logger.info("%d inputs, batches of %d, %s task runner", len(items), chunk_size, task_runner)
-        runner = make_task_runner(task_runner, dask_address)
+        logger.info(
+            "%d inputs, batches of %d, %s task runner on %d workers",
+            len(items),
+            chunk_size,
+            task_runner,
+            cores,
+        )
+        runner = make_task_runner(task_runner, dask_address, cores)
         tally = BatchTally()
-        with compute_pool(task_runner) as pool:
-            outcomes = _process(items, config, chunk_size, runner, tally, pool)
+        with compute_pool(task_runner, cores) as pool, progress_bar(no_progress) as bar:
+            batches = _process(items, config, chunk_size, runner, tally, cores, pool)
+            outcomes = tracked(batches, len(items), bar)
             summary = complete_run(out_dir, outcomes, config, started, finish=_write_with_retries)
     batches, failed, cached = tally.batches, tally.failed, tally.cached
     counts = summary.counts()
@@ -234,13 +268,14 @@ def _process(
     chunk_size: int,
     runner: TaskRunner[Any],
     tally: BatchTally,
+    cores: int,
     pool: RenewingPool | None = None,
 ) -> Iterator[Outcome]:
     """Read batches on the flow's threads, process them on `runner`; yields the outcomes
     in input order as batches settle, counting batches, failed ones and cached ones.
 
     Only a window of batches is in flight (read one chunk ahead, at most
-    `IN_FLIGHT_PER_CORE` process batches per core), and the consumer spools what it is
+    `IN_FLIGHT_PER_CORE` process batches per worker), and the consumer spools what it is
     given, so neither raw pages nor outcomes of a large corpus are all in memory at once.
     """
     logger = get_run_logger()
@@ -248,7 +283,7 @@ def _process(
     # On threads, quoted: Prefect would walk every document looking for futures. Dask
     # ships parameters to other processes, where a quote arrives as a bare tuple.
     in_process = quote if isinstance(runner, ThreadPoolTaskRunner) else _as_is
-    window = IN_FLIGHT_PER_CORE * (os.cpu_count() or 1)
+    window = IN_FLIGHT_PER_CORE * cores
     item_chunks = parallel.batches(items, chunk_size)
     reads: deque[tuple[list[InputFile | Quarantine], PrefectFuture[Any]]] = deque()
     pending: deque[tuple[list[RawDocument | Quarantine], PrefectFuture[Any]]] = deque()
@@ -291,6 +326,23 @@ def _process(
                 tally.batches += 1
         while pending:
             yield from settle()
+
+
+def run_parameters(options: RunOptions) -> dict[str, Any]:
+    """The flow's parameters for `options`, as JSON values (what a deployment stores).
+
+    Every field of `RunOptions` maps to a parameter, so an option added there reaches
+    the flow or fails loudly (an unexpected keyword), never silently dropped.
+    """
+    parameters: dict[str, Any] = {}
+    for f in dataclasses.fields(options):
+        value = getattr(options, f.name)
+        if isinstance(value, Path):
+            value = str(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        parameters[RENAMED_OPTIONS.get(f.name, f.name)] = value
+    return parameters
 
 
 def default_chunk_size(task_runner: str) -> int:

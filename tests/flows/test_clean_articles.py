@@ -114,6 +114,14 @@ def test_changed_config_or_content_misses_the_cache(tmp_path: Path) -> None:
     assert changed_file.result()["cached_batches"] == 2
 
 
+def test_the_number_of_workers_does_not_miss_the_cache(tmp_path: Path) -> None:
+    inputs = seed_inputs(tmp_path)
+    run_flow(inputs, tmp_path / "a", chunk_size=2, workers=2)
+    one_worker = run_flow(inputs, tmp_path / "b", chunk_size=2, workers=1)
+    assert one_worker.result()["cached_batches"] == 3
+    assert output_files(tmp_path / "a") == output_files(tmp_path / "b")
+
+
 def test_a_failing_batch_is_quarantined_and_the_others_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
