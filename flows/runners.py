@@ -14,15 +14,17 @@ same either way; only the documents travel to the workers.
 
 from __future__ import annotations
 
+import argparse
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
-
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.parallel import process_batch
 from pipeline.pool import RenewingPool
+
+if TYPE_CHECKING:  # Prefect is imported when a runner is made: the commands that parse
+    from prefect.task_runners import TaskRunner  # these options check for it first
 
 RunnerKind = Literal["threads", "processes", "dask"]
 RUNNER_KINDS: tuple[str, ...] = ("threads", "processes", "dask")
@@ -41,6 +43,8 @@ def make_task_runner(
     if dask_address and kind != "dask":
         raise ValueError("dask_address is only used with task_runner='dask'")
     if kind in ("threads", "processes"):
+        from prefect.task_runners import ThreadPoolTaskRunner
+
         return ThreadPoolTaskRunner(max_workers=cores)
     if kind == "dask":
         from prefect_dask.task_runners import DaskTaskRunner
@@ -57,6 +61,27 @@ def make_task_runner(
             },
         )
     raise ValueError(f"unknown task_runner {kind!r}: choose one of {', '.join(RUNNER_KINDS)}")
+
+
+def add_flow_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """The options only the flow has, beside the run options: how batches are cut and
+    where they run (`python -m flows.clean_articles` and `python -m flows.serve`)."""
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        metavar="N",
+        help="documents per task (default: 200 on threads and processes, 50 on Dask)",
+    )
+    parser.add_argument(
+        "--task-runner",
+        choices=RUNNER_KINDS,
+        default="threads",
+        help="where batches are processed: threads (default), processes (a process pool "
+        "of --workers), or dask (a local cluster of --workers, or --dask-address)",
+    )
+    parser.add_argument(
+        "--dask-address", metavar="ADDR", help="existing Dask scheduler (with --task-runner dask)"
+    )
 
 
 @contextmanager

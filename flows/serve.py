@@ -11,9 +11,7 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from prefect.schedules import Cron
-
-from flows.clean_articles import clean_articles
+from flows.extra import exit_unless_installed
 from flows.runners import RUNNER_KINDS
 
 DEPLOYMENT_NAME = "newsclean-scheduled"
@@ -52,6 +50,10 @@ def deployment_parameters(args: argparse.Namespace) -> dict[str, object]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    from prefect.schedules import Cron  # after the check for the extra (`__main__` below)
+
+    from flows.clean_articles import clean_articles
+
     clean_articles.serve(
         name=args.name,
         schedules=[Cron(args.cron, timezone=args.timezone)],
@@ -62,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    exit_unless_installed()
     from flows.serve import main as _main
 
     _main()

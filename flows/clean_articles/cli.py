@@ -20,7 +20,7 @@ from typing import Any, cast
 from prefect.client.schemas.objects import State
 
 from flows.clean_articles.flow import clean_articles, run_parameters
-from flows.runners import RUNNER_KINDS
+from flows.runners import add_flow_options
 from pipeline import parallel
 from pipeline.config import ConfigError
 from pipeline.index_store import IndexStoreError
@@ -44,26 +44,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(parser)
     add_flow_options(parser.add_argument_group("Prefect flow options"))
     return parser
-
-
-def add_flow_options(group: argparse._ArgumentGroup) -> None:
-    """The options only the flow has (also `python -m flows.serve`'s)."""
-    group.add_argument(
-        "--chunk-size",
-        type=int,
-        metavar="N",
-        help="documents per task (default: 200 on threads and processes, 50 on Dask)",
-    )
-    group.add_argument(
-        "--task-runner",
-        choices=RUNNER_KINDS,
-        default="threads",
-        help="where batches are processed: threads (default), processes (a process pool "
-        "of --workers), or dask (a local cluster of --workers, or --dask-address)",
-    )
-    group.add_argument(
-        "--dask-address", metavar="ADDR", help="existing Dask scheduler (with --task-runner dask)"
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
