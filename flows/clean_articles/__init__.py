@@ -13,6 +13,7 @@ from typing import Any
 from flows.extra import require_flows_extra
 
 _HOME = {
+    "BUSY_STATE": "flow",
     "CHUNK_SIZES": "flow",
     "PARTIAL_STATE": "flow",
     "clean_articles": "flow",

@@ -20,6 +20,7 @@ from typing import Any, cast
 from prefect.client.schemas.objects import State
 
 from flows.clean_articles.flow import clean_articles, run_parameters
+from flows.report import HostMapping, HostMappingError
 from flows.runners import add_flow_options
 from pipeline import parallel
 from pipeline.config import ConfigError
@@ -28,7 +29,7 @@ from pipeline.read import InputError
 from pipeline.run_options import EPILOG, RunOptions, add_run_options
 from pipeline.write import OutputError
 
-USER_ERRORS = (InputError, OutputError, ConfigError, IndexStoreError)
+USER_ERRORS = (InputError, OutputError, ConfigError, IndexStoreError, HostMappingError)
 """What a run fails with that the user must fix: one line, as the pipeline's CLI says it."""
 
 
@@ -56,9 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.dask_address and args.task_runner != "dask":
         return _fail("--dask-address needs --task-runner dask")
     options = RunOptions.from_args(args)
-    try:
-        config = options.pipeline_config()  # a bad config fails before a flow run exists
-    except (ConfigError, IndexStoreError) as exc:
+    try:  # a bad config fails before a flow run exists
+        config = options.pipeline_config()
+        HostMapping.from_env()
+    except (ConfigError, IndexStoreError, HostMappingError) as exc:
         return _fail(str(exc))
     if args.task_runner == "processes":
         # as the CLI does: the pool's server imports the stages while the flow run starts
@@ -78,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _report(state: State[Any], options: RunOptions) -> int:
     """Exit code and closing line of a finished flow run."""
+    if state.is_cancelled():  # the output folder was held: as `pipeline run` says it
+        return _fail(state.message or "flow run cancelled")
     if state.is_failed() or state.is_crashed():
         error = state.result(raise_on_failure=False)
         if isinstance(error, USER_ERRORS):

@@ -22,22 +22,26 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
 from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
 from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
-from prefect.states import Completed
+from prefect.states import Cancelled, Completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from flows.keys import config_key, content_key
-from flows.report import quarantine_table, summary_markdown
+from flows.report import HostMapping, quarantine_table, report_uri, summary_markdown
 from flows.runners import RUNNER_KINDS, api_url_for_workers, compute_pool, make_task_runner
 from pipeline import parallel
 from pipeline.config import PipelineConfig, ReadConfig
 from pipeline.crossdoc_scan import Scan
-from pipeline.lock import output_lock
+from pipeline.lock import OutputBusyError, output_lock
 from pipeline.model import Article, Quarantine, RawDocument
 from pipeline.pool import RenewingPool, quarantine_all
 from pipeline.read import InputFile, expand_inputs, iter_documents
@@ -56,7 +60,10 @@ PROCESS_RETRIES = 1
 IN_FLIGHT_PER_CORE = 3
 SUMMARY_KEY = "clean-articles-summary"
 QUARANTINE_KEY = "clean-articles-quarantine"
+REPORT_KEY = "clean-articles-report"
 PARTIAL_STATE = "CompletedWithFailedBatches"
+BUSY_STATE = "OutputBusy"
+"""The name of the Cancelled state of a run that found its output folder held."""
 
 Outcome = Article | Quarantine
 T = TypeVar("T")
@@ -170,6 +177,16 @@ class BatchTally:
     cached: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Batching:
+    """How a run's batches are cut and where they run (the flow's own parameters)."""
+
+    chunk_size: int
+    task_runner: str
+    dask_address: str | None
+    workers: int
+
+
 @flow(name="clean-articles")
 def clean_articles(
     inputs: list[str],
@@ -194,9 +211,10 @@ def clean_articles(
     sizes the task runner (threads, the `processes` pool, a local Dask cluster).
     A batch that still fails after its retries does not sink the run: its documents are
     quarantined with the error and the run ends Completed, named `CompletedWithFailedBatches`.
-    `chunk_size` None: the task runner's default (`CHUNK_SIZES`).
+    An output folder another run holds ends the run Cancelled (`BUSY_STATE`): nothing
+    went wrong, there was nothing this run could do. `chunk_size` None: the task
+    runner's default (`CHUNK_SIZES`).
     """
-    logger = get_run_logger()
     started = time.perf_counter()
     chunk_size = default_chunk_size(task_runner) if chunk_size is None else chunk_size
     if chunk_size < 1:
@@ -214,61 +232,99 @@ def clean_articles(
     )
     config = options.pipeline_config()
     cores = parallel.resolve_workers(config.parallel.workers)
-    out_dir = options.out
-    prepare_output(out_dir)
-    with output_lock(out_dir):
-        items = list(expand_inputs(inputs))
-        logger.info(
-            "%d inputs, batches of %d, %s task runner on %d workers",
-            len(items),
-            chunk_size,
-            task_runner,
-            cores,
-        )
-        runner = make_task_runner(task_runner, dask_address, cores)
-        tally = BatchTally()
-        with compute_pool(task_runner, cores) as pool, progress_bar(no_progress) as bar:
-            batches = _process(items, config, chunk_size, runner, tally, cores, pool)
-            outcomes = tracked(batches, len(items), bar)
-            summary = complete_run(out_dir, outcomes, config, started, finish=_write_with_retries)
-    batches, failed, cached = tally.batches, tally.failed, tally.cached
+    batching = Batching(chunk_size, task_runner, dask_address, cores)
+    mapping = HostMapping.from_env()  # a malformed one fails now, not after the run
+    prepare_output(options.out)
+    try:
+        with output_lock(options.out):
+            summary, tally = _run_locked(options, config, batching, started)
+    except OutputBusyError as exc:
+        # one line, no traceback: the run that holds the folder is the one to look at
+        get_run_logger().warning("cancelled: %s", exc)
+        return Cancelled(name=BUSY_STATE, message=str(exc))
+    return _finish(options.out, summary, tally, mapping)
+
+
+def _run_locked(
+    options: RunOptions, config: PipelineConfig, batching: Batching, started: float
+) -> tuple[RunSummary, BatchTally]:
+    """The run proper, once the output folder is this run's."""
+    items = list(expand_inputs(options.inputs))
+    get_run_logger().info(
+        "%d inputs, batches of %d, %s task runner on %d workers",
+        len(items),
+        batching.chunk_size,
+        batching.task_runner,
+        batching.workers,
+    )
+    runner = make_task_runner(batching.task_runner, batching.dask_address, batching.workers)
+    tally = BatchTally()
+    with (
+        compute_pool(batching.task_runner, batching.workers) as pool,
+        progress_bar(options.no_progress) as bar,
+    ):
+        batches = _process(items, config, batching, runner, tally, pool)
+        outcomes = tracked(batches, len(items), bar)
+        summary = complete_run(options.out, outcomes, config, started, finish=_write_with_retries)
+    return summary, tally
+
+
+def _finish(out: Path, summary: RunSummary, tally: BatchTally, mapping: HostMapping | None) -> Any:
+    """Log, publish the artifacts, and end in the state the batches call for."""
     counts = summary.counts()
-    counts |= {"batches": batches, "cached_batches": cached, "failed_batches": failed}
-    logger.info(
+    counts |= {
+        "batches": tally.batches,
+        "cached_batches": tally.cached,
+        "failed_batches": tally.failed,
+    }
+    get_run_logger().info(
         "%d documents: %d articles, %d quarantined; %d of %d batches from cache",
         counts["inputs"],
         counts["articles"],
         counts["quarantined"],
-        cached,
-        batches,
+        tally.cached,
+        tally.batches,
     )
-    create_markdown_artifact(
-        key=SUMMARY_KEY,
-        markdown=summary_markdown(out_dir, failed),
-        description=f"clean_articles summary for {out_dir}",
-    )
-    create_table_artifact(
-        key=QUARANTINE_KEY,
-        table=quarantine_table(out_dir),
-        description="quarantined inputs: source, stage, reason",
-    )
-    if failed:
+    publish_artifacts(out, tally.failed, mapping)
+    if tally.failed:
         return Completed(
             name=PARTIAL_STATE,
-            message=f"{failed} of {batches} batches failed after retries; "
+            message=f"{tally.failed} of {tally.batches} batches failed after retries; "
             "their documents are quarantined with the error",
             data=counts,
         )
     return counts
 
 
+def publish_artifacts(out: Path, failed_batches: int, mapping: HostMapping | None) -> None:
+    """The summary, the quarantine table and a link to the report, paths as the host
+    sees them when `mapping` knows (`flows.report`)."""
+    create_markdown_artifact(
+        key=SUMMARY_KEY,
+        markdown=summary_markdown(out, failed_batches, mapping),
+        description=f"clean_articles summary for {out.resolve()}",
+    )
+    create_table_artifact(
+        key=QUARANTINE_KEY,
+        table=quarantine_table(out),
+        description="quarantined inputs: source, stage, reason",
+    )
+    uri = report_uri(out, mapping)
+    if uri is not None:
+        create_link_artifact(
+            key=REPORT_KEY,
+            link=uri,
+            link_text="report.html",
+            description="the run report, where it was written",
+        )
+
+
 def _process(
     items: list[InputFile | Quarantine],
     config: PipelineConfig,
-    chunk_size: int,
+    batching: Batching,
     runner: TaskRunner[Any],
     tally: BatchTally,
-    cores: int,
     pool: RenewingPool | None = None,
 ) -> Iterator[Outcome]:
     """Read batches on the flow's threads, process them on `runner`; yields the outcomes
@@ -283,7 +339,8 @@ def _process(
     # On threads, quoted: Prefect would walk every document looking for futures. Dask
     # ships parameters to other processes, where a quote arrives as a bare tuple.
     in_process = quote if isinstance(runner, ThreadPoolTaskRunner) else _as_is
-    window = IN_FLIGHT_PER_CORE * cores
+    window = IN_FLIGHT_PER_CORE * batching.workers
+    chunk_size = batching.chunk_size
     item_chunks = parallel.batches(items, chunk_size)
     reads: deque[tuple[list[InputFile | Quarantine], PrefectFuture[Any]]] = deque()
     pending: deque[tuple[list[RawDocument | Quarantine], PrefectFuture[Any]]] = deque()
