@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import logging
 import os
 import time
 from collections import deque
@@ -29,6 +30,7 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
 from prefect.context import FlowRunContext
+from prefect.exceptions import CancelledRun
 from prefect.futures import PrefectFuture
 from prefect.states import Cancelled, Completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
@@ -67,6 +69,27 @@ BUSY_STATE = "OutputBusy"
 
 Outcome = Article | Quarantine
 T = TypeVar("T")
+
+_BUSY_MESSAGES: set[str] = set()
+"""The messages of the Cancelled states this process returned for a busy folder."""
+
+
+class _QuietBusyCancellation(logging.Filter):
+    """Drops Prefect's traceback for a run this flow cancelled on purpose (busy folder).
+
+    Returning a Cancelled state ends the run Cancelled, as wanted. But the engine that
+    runs a deployment's flow run then asks for the run's result, which raises
+    `CancelledRun` for any Cancelled state, and logs that as "Engine execution exited
+    with unexpected exception" with a traceback (Prefect 3.9.1, `flow_engine.run_flow`).
+    The flow's own warning already said what happened; only that record is dropped.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(error, CancelledRun) and str(error) in _BUSY_MESSAGES)
+
+
+logging.getLogger("prefect.flow_runs").addFilter(_QuietBusyCancellation())
 
 RENAMED_OPTIONS = {"config": "config_path"}
 """Run options whose flow parameter has another name (deployments set `config_path`)."""
@@ -241,6 +264,7 @@ def clean_articles(
     except OutputBusyError as exc:
         # one line, no traceback: the run that holds the folder is the one to look at
         get_run_logger().warning("cancelled: %s", exc)
+        _BUSY_MESSAGES.add(str(exc))
         return Cancelled(name=BUSY_STATE, message=str(exc))
     return _finish(options.out, summary, tally, mapping)
 

@@ -104,3 +104,32 @@ def test_prefect_yaml_declares_the_scheduled_deployment() -> None:
     assert deployment["parameters"]["task_runner"] in {"threads", "processes", "dask"}
     assert deployment["schedules"][0]["cron"] == "0 * * * *"
     assert Path(deployment["parameters"]["out"]).parts[0] == "output"
+
+
+def test_serve_and_prefect_yaml_register_deployments_of_their_own() -> None:
+    from flows.serve import DEPLOYMENT_NAME, POOL_DEPLOYMENT_NAME
+
+    (deployment,) = yaml.safe_load(PREFECT_YAML.read_text())["deployments"]
+    assert deployment["name"] == POOL_DEPLOYMENT_NAME != DEPLOYMENT_NAME
+
+
+def test_both_deployments_run_one_at_a_time_and_cancel_the_newer() -> None:
+    from flows.serve import concurrency_limit
+
+    (deployment,) = yaml.safe_load(PREFECT_YAML.read_text())["deployments"]
+    served = concurrency_limit()
+    assert deployment["concurrency_limit"] == {
+        "limit": served.limit,
+        "collision_strategy": served.collision_strategy.value,
+    }
+    assert served.limit == 1 and served.collision_strategy.value == "CANCEL_NEW"
+
+
+def test_prefect_yaml_sets_every_parameter_of_the_flow() -> None:
+    """Each run option (and the flow's own) spelled out, so an operator sees them all."""
+    import inspect
+
+    from flows.clean_articles import clean_articles
+
+    (deployment,) = yaml.safe_load(PREFECT_YAML.read_text())["deployments"]
+    assert set(deployment["parameters"]) == set(inspect.signature(clean_articles.fn).parameters)
