@@ -131,7 +131,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         "--index",
         metavar="URL",
         help="persistent cross-run index: redis://host:port/db, a SQLite file path, or "
-        "'off' (default: DIR/.crossdoc-index/index.sqlite)",
+        "'off' (default: DIR/.crossdoc-index/index.sqlite); in a Redis URL, ${VAR} is read "
+        "from the environment, e.g. redis://:${REDIS_PASSWORD}@host:6379/0, and only the "
+        "URL as written is recorded",
     )
     parser.add_argument(
         "--reset-index",

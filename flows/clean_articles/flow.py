@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import logging
-import os
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -229,8 +228,8 @@ def clean_articles(
 
     The parameters up to `no_progress` are the CLI's run options
     (`pipeline.run_options.RunOptions`, `config` named `config_path`), with the same
-    effect; `index` may name environment variables (`${REDIS_PASSWORD}`), expanded where
-    the flow runs, so a password stays out of the deployment's parameters. `workers`
+    effect (a Redis `index` may name `${REDIS_PASSWORD}`: read from the environment where
+    the flow runs, so the password stays out of the deployment's parameters). `workers`
     sizes the task runner (threads, the `processes` pool, a local Dask cluster).
     A batch that still fails after its retries does not sink the run: its documents are
     quarantined with the error and the run ends Completed, named `CompletedWithFailedBatches`.
@@ -249,7 +248,7 @@ def clean_articles(
         workers=workers,
         drop_duplicate_articles=drop_duplicate_articles,
         drop_cross_document_duplicates=drop_cross_document_duplicates,
-        index=os.path.expandvars(index) if index is not None else None,
+        index=index,
         reset_index=reset_index,
         no_progress=no_progress,
     )

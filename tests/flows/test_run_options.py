@@ -111,22 +111,3 @@ def test_the_flow_honours_every_option_as_the_cli_does(tmp_path: Path) -> None:
     assert {key: cli_config["crossdoc"][key] for key in flagged} == flagged
     for name in (ARTICLES, QUARANTINE):
         assert (flow_out / name).read_bytes() == (cli_out / name).read_bytes(), name
-
-
-@pytest.mark.usefixtures("prefect_server")
-def test_the_index_parameter_expands_environment_variables(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """How a deployment names a Redis password without storing it: `${REDIS_PASSWORD}`."""
-    monkeypatch.setenv("NEWSCLEAN_TEST_INDEX_DIR", str(tmp_path / "idx"))
-    (tmp_path / "idx").mkdir()
-    state = clean_articles(
-        inputs=[str(SEEDS)],
-        out=str(tmp_path / "out"),
-        index="${NEWSCLEAN_TEST_INDEX_DIR}/index.sqlite",
-        return_state=True,
-    )
-    assert state.is_completed()  # type: ignore[union-attr]
-    manifest = json.loads((tmp_path / "out" / MANIFEST).read_text())
-    assert manifest["config"]["crossdoc"]["index"] == f"{tmp_path}/idx/index.sqlite"
-    assert (tmp_path / "idx" / "index.sqlite").is_file()
