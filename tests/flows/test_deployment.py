@@ -15,7 +15,10 @@ Everything started here is stopped here, by process group.
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -55,6 +58,9 @@ class Stack:
         self.tmp = tmp
         self.port = _free_port()
         self.api = f"http://127.0.0.1:{self.port}/api"
+        self.auth = ("newsclean", secrets.token_urlsafe(16))
+        self.redis_port = _free_port()
+        self.worker_health = _free_port()
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")},
             "PREFECT_HOME": str(tmp / "prefect-home"),
@@ -65,9 +71,15 @@ class Stack:
             "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": POLL_SECONDS,
             "PREFECT_WORKER_QUERY_SECONDS": POLL_SECONDS,
             "PREFECT_RUNNER_POLL_FREQUENCY": POLL_SECONDS,
+            # as docker-compose.yml: the server requires the auth string, clients send it
+            "PREFECT_SERVER_API_AUTH_STRING": ":".join(self.auth),
+            "PREFECT_API_AUTH_STRING": ":".join(self.auth),
+            "REDIS_PASSWORD": secrets.token_urlsafe(16),
+            "PREFECT_WORKER_WEBSERVER_HOST": "127.0.0.1",
+            "PREFECT_WORKER_WEBSERVER_PORT": str(self.worker_health),
         }
         self.processes: list[subprocess.Popen[bytes]] = []
-        self.http = httpx.Client(base_url=self.api, timeout=10)
+        self.http = httpx.Client(base_url=self.api, timeout=10, auth=self.auth)
 
     def start(self, argv: list[str], name: str) -> subprocess.Popen[bytes]:
         log = open(self.tmp / f"{name}.log", "wb")  # noqa: SIM115 (closed by the child)
@@ -191,6 +203,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "server",
         )
         running.wait_for("server health", lambda: running.http.get("/health").is_success, 150)
+        redis = [shutil.which("redis-server") or "redis-server", "--port", str(running.redis_port)]
+        redis += ["--save", "", "--dir", str(running.tmp)]
+        running.start([*redis, "--requirepass", running.env["REDIS_PASSWORD"]], "redis")
         yield running
     finally:
         running.stop()
@@ -222,13 +237,43 @@ def test_prefect_yaml_deploys_to_a_process_pool_and_a_worker_runs_it(
     assert deployment["global_concurrency_limit"]["limit"] == 1
     assert deployment["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
 
-    stack.start([*PREFECT, "worker", "start", "--pool", POOL], "worker")
+    stack.start([*PREFECT, "worker", "start", "--pool", POOL, "--with-healthcheck"], "worker")
     out = stack.tmp / "deployed"
     flow_run = stack.run_deployment(POOL_DEPLOYMENT_NAME, {"out": str(out)})
 
     assert flow_run["state"]["type"] == "COMPLETED", flow_run["state"]
     for name in (ARTICLES, QUARANTINE):
         assert (out / name).read_bytes() == (expected / name).read_bytes(), name
+
+
+def test_the_api_refuses_a_client_without_the_auth_string(stack: Stack) -> None:
+    assert httpx.get(f"{stack.api}/flows/filter", timeout=10).status_code == 401
+    assert httpx.post(f"{stack.api}/flows/filter", timeout=10).status_code == 401
+    assert stack.request("POST", "/flows/filter").status_code == 200
+
+
+def test_the_worker_answers_the_compose_healthcheck(stack: Stack) -> None:
+    url = f"http://127.0.0.1:{stack.worker_health}/health"
+    probe = [sys.executable, "-m", "flows.healthcheck", "url", url]
+    healthy = stack.wait_for(
+        "the worker's health endpoint",
+        lambda: subprocess.run(probe, cwd=ROOT, timeout=30, check=False).returncode == 0,
+        60,
+    )
+    assert healthy
+
+
+def test_a_run_uses_the_shared_index_behind_its_password(stack: Stack) -> None:
+    """The compose recipe: `index` names ${REDIS_PASSWORD}, the worker has it."""
+    out = stack.tmp / "shared-index"
+    index = f"redis://:${{REDIS_PASSWORD}}@127.0.0.1:{stack.redis_port}/0"
+    flow_run = stack.run_deployment(POOL_DEPLOYMENT_NAME, {"out": str(out), "index": index})
+
+    assert flow_run["state"]["type"] == "COMPLETED", flow_run["state"]
+    assert flow_run["parameters"]["index"] == index  # what the server stores
+    manifest = (out / "manifest.json").read_text()
+    assert stack.env["REDIS_PASSWORD"] not in manifest
+    assert json.loads(manifest)["crossdoc"]["index"] == index
 
 
 def overlapping_runs(stack: Stack, name: str, out: Path) -> list[dict[str, Any]]:
