@@ -242,16 +242,21 @@ def test_a_busy_output_folder_cancels_the_run_with_one_line(
     assert err[-1].startswith(f"error: output folder {out} is in use by another run")
 
 
-def flow_run_logs(state: State[Any]) -> list[str]:
+def flow_run_logs(state: State[Any], seconds: float = 30) -> list[str]:
+    """The run's logs once its last line is in: they are sent in batches, after the state."""
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 
     flow_run_id = state.state_details.flow_run_id
     assert flow_run_id is not None
-    with get_client(sync_client=True) as client:
-        logs = client.read_logs(
-            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
-        )
-    return [log.message for log in logs]
+    log_filter = LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
+    deadline = time.monotonic() + seconds
+    while True:
+        with get_client(sync_client=True) as client:
+            messages = [log.message for log in client.read_logs(log_filter=log_filter)]
+        if any(m.startswith("Finished in state") for m in messages):
+            return messages
+        assert time.monotonic() < deadline, f"no closing log line: {messages}"
+        time.sleep(0.5)
 
 
 def test_a_failed_write_is_retried_without_counting_twice(
