@@ -34,11 +34,15 @@ def content_key(docs: Sequence[RawDocument | Quarantine]) -> str:
     return digest.hexdigest()
 
 
+NOT_IN_KEY = ("parallel",)
+"""Config sections that never change an outcome (`ParallelConfig`: results never depend
+on how documents are spread), so `--workers 1` reuses a two-worker run's batches."""
+
+
 def config_key(config: PipelineConfig) -> str:
     """A digest of the config and of the code that interprets it."""
-    payload = json.dumps(
-        {"config": config.to_dict(), "code": code_version()}, sort_keys=True, default=list
-    )
+    settings = {k: v for k, v in config.to_dict().items() if k not in NOT_IN_KEY}
+    payload = json.dumps({"config": settings, "code": code_version()}, sort_keys=True, default=list)
     return xxhash.xxh3_128_hexdigest(payload.encode())
 
 

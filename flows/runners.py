@@ -14,14 +14,16 @@ same either way; only the documents travel to the workers.
 
 from __future__ import annotations
 
+import argparse
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
-
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.runtime import RenewingPool, process_batch
+
+if TYPE_CHECKING:  # Prefect is imported when a runner is made: the commands that parse
+    from prefect.task_runners import TaskRunner  # these options check for it first
 
 RunnerKind = Literal["threads", "processes", "dask"]
 RUNNER_KINDS: tuple[str, ...] = ("threads", "processes", "dask")
@@ -40,6 +42,8 @@ def make_task_runner(
     if dask_address and kind != "dask":
         raise ValueError("dask_address is only used with task_runner='dask'")
     if kind in ("threads", "processes"):
+        from prefect.task_runners import ThreadPoolTaskRunner
+
         return ThreadPoolTaskRunner(max_workers=cores)
     if kind == "dask":
         from prefect_dask.task_runners import DaskTaskRunner
@@ -56,6 +60,27 @@ def make_task_runner(
             },
         )
     raise ValueError(f"unknown task_runner {kind!r}: choose one of {', '.join(RUNNER_KINDS)}")
+
+
+def add_flow_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """The options only the flow has, beside the run options: how batches are cut and
+    where they run (`python -m flows.clean_articles` and `python -m flows.serve`)."""
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        metavar="N",
+        help="documents per task (default: 200 on threads and processes, 50 on Dask)",
+    )
+    parser.add_argument(
+        "--task-runner",
+        choices=RUNNER_KINDS,
+        default="threads",
+        help="where batches are processed: threads (default), processes (a process pool "
+        "of --workers), or dask (a local cluster of --workers, or --dask-address)",
+    )
+    parser.add_argument(
+        "--dask-address", metavar="ADDR", help="existing Dask scheduler (with --task-runner dask)"
+    )
 
 
 @contextmanager
@@ -80,14 +105,15 @@ def api_url_for_workers(api_url: str) -> Iterator[None]:
 
 @contextmanager
 def compute_pool(kind: str, workers: int | None = None) -> Iterator[RenewingPool | None]:
-    """With `processes`, the pool the batch tasks run the stages in; else None (in-task).
+    """With `processes`, the pool the batch tasks run the stages in; else None (in-task,
+    as with one worker: the CLI's `--workers 1` runs in its own process too).
 
     The CLI's pool: forkserver workers (forked from a server that imported the pipeline
     once, not from the flow process, which holds Prefect's threads), shared by the
     concurrent batch tasks, and renewed when a worker dies, so that a page that crashes
     its worker costs that page and not every batch after it.
     """
-    if kind != "processes":
+    if kind != "processes" or workers == 1:  # one worker: in the task's thread, as the CLI
         yield None
         return
     with RenewingPool(workers or os.cpu_count() or 1, process_batch) as pool:

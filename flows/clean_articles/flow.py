@@ -11,7 +11,8 @@ Its command line is `flows.clean_articles.cli`.
 
 from __future__ import annotations
 
-import os
+import dataclasses
+import logging
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -20,25 +21,32 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
 from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
 from prefect.context import FlowRunContext
+from prefect.exceptions import CancelledRun
 from prefect.futures import PrefectFuture
-from prefect.states import Completed
+from prefect.states import Cancelled, Completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from flows.keys import config_key, content_key
-from flows.report import quarantine_table, summary_markdown
+from flows.report import HostMapping, quarantine_table, report_uri, summary_markdown
 from flows.runners import RUNNER_KINDS, api_url_for_workers, compute_pool, make_task_runner
 from pipeline import runtime
 from pipeline.config import PipelineConfig, ReadConfig
 from pipeline.crossdoc import FirstPass
+from pipeline.errors import OutputBusyError
 from pipeline.model import Article, Quarantine, RawDocument, Stage
 from pipeline.output import output_lock, prepare_output
 from pipeline.read import InputFile, expand_inputs, iter_documents
 from pipeline.records import ArticleRecord, QuarantineRecord
+from pipeline.run_options import RunOptions, progress_bar, tracked
 from pipeline.runtime import RenewingPool, RunSummary, complete_run, finish_run, quarantine_all
 
 CHUNK_SIZES = {"threads": 200, "processes": 200, "dask": 50}
@@ -51,10 +59,37 @@ PROCESS_RETRIES = 1
 IN_FLIGHT_PER_CORE = 3
 SUMMARY_KEY = "clean-articles-summary"
 QUARANTINE_KEY = "clean-articles-quarantine"
+REPORT_KEY = "clean-articles-report"
 PARTIAL_STATE = "CompletedWithFailedBatches"
+BUSY_STATE = "OutputBusy"
+"""The name of the Cancelled state of a run that found its output folder held."""
 
 Outcome = Article | Quarantine
 T = TypeVar("T")
+
+_BUSY_MESSAGES: set[str] = set()
+"""The messages of the Cancelled states this process returned for a busy folder."""
+
+
+class _QuietBusyCancellation(logging.Filter):
+    """Drops Prefect's traceback for a run this flow cancelled on purpose (busy folder).
+
+    Returning a Cancelled state ends the run Cancelled, as wanted. But the engine that
+    runs a deployment's flow run then asks for the run's result, which raises
+    `CancelledRun` for any Cancelled state, and logs that as "Engine execution exited
+    with unexpected exception" with a traceback (Prefect 3.9.1, `flow_engine.run_flow`).
+    The flow's own warning already said what happened; only that record is dropped.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(error, CancelledRun) and str(error) in _BUSY_MESSAGES)
+
+
+logging.getLogger("prefect.flow_runs").addFilter(_QuietBusyCancellation())
+
+RENAMED_OPTIONS = {"config": "config_path"}
+"""Run options whose flow parameter has another name (deployments set `config_path`)."""
 
 PROCESS_CACHE = (INPUTS - "docs" - "config" - "pool") + TASK_SOURCE
 """Keyed on `content_key` and `config_key` (content, config and code version) plus the
@@ -157,72 +192,153 @@ class BatchTally:
     cached: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Batching:
+    """How a run's batches are cut and where they run (the flow's own parameters)."""
+
+    chunk_size: int
+    task_runner: str
+    dask_address: str | None
+    workers: int
+
+
 @flow(name="clean-articles")
 def clean_articles(
     inputs: list[str],
     out: str,
     config_path: str | None = None,
+    workers: int | None = None,
+    drop_duplicate_articles: bool = False,
+    drop_cross_document_duplicates: bool = False,
+    index: str | None = None,
+    reset_index: bool = False,
+    no_progress: bool = False,
     chunk_size: int | None = None,
     task_runner: str = "threads",
     dask_address: str | None = None,
 ) -> Any:
     """Clean and deduplicate `inputs` into `out`: the same files as `python -m pipeline run`.
 
+    The parameters up to `no_progress` are the CLI's run options
+    (`pipeline.run_options.RunOptions`, `config` named `config_path`), with the same
+    effect (a Redis `index` may name `${REDIS_PASSWORD}`: read from the environment where
+    the flow runs, so the password stays out of the deployment's parameters). `workers`
+    sizes the task runner (threads, the `processes` pool, a local Dask cluster).
     A batch that still fails after its retries does not sink the run: its documents are
     quarantined with the error and the run ends Completed, named `CompletedWithFailedBatches`.
-    `chunk_size` None: the task runner's default (`CHUNK_SIZES`).
+    An output folder another run holds ends the run Cancelled (`BUSY_STATE`): nothing
+    went wrong, there was nothing this run could do. `chunk_size` None: the task
+    runner's default (`CHUNK_SIZES`).
     """
-    logger = get_run_logger()
     started = time.perf_counter()
     chunk_size = default_chunk_size(task_runner) if chunk_size is None else chunk_size
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be positive, got {chunk_size}")
-    config = PipelineConfig.from_toml(config_path) if config_path else PipelineConfig()
-    out_dir = Path(out)
-    prepare_output(out_dir)
-    with output_lock(out_dir):
-        items = list(expand_inputs(inputs))
-        logger.info("%d inputs, batches of %d, %s task runner", len(items), chunk_size, task_runner)
-        runner = make_task_runner(task_runner, dask_address)
-        tally = BatchTally()
-        with compute_pool(task_runner) as pool:
-            outcomes = _process(items, config, chunk_size, runner, tally, pool)
-            summary = complete_run(out_dir, outcomes, config, started, finish=_write_with_retries)
-    batches, failed, cached = tally.batches, tally.failed, tally.cached
+    options = RunOptions(
+        inputs=tuple(inputs),
+        out=Path(out),
+        config=Path(config_path) if config_path else None,
+        workers=workers,
+        drop_duplicate_articles=drop_duplicate_articles,
+        drop_cross_document_duplicates=drop_cross_document_duplicates,
+        index=index,
+        reset_index=reset_index,
+        no_progress=no_progress,
+    )
+    config = options.pipeline_config()
+    cores = runtime.resolve_workers(config.parallel.workers)
+    batching = Batching(chunk_size, task_runner, dask_address, cores)
+    mapping = HostMapping.from_env()  # a malformed one fails now, not after the run
+    prepare_output(options.out)
+    try:
+        with output_lock(options.out):
+            summary, tally = _run_locked(options, config, batching, started)
+    except OutputBusyError as exc:
+        # one line, no traceback: the run that holds the folder is the one to look at
+        get_run_logger().warning("cancelled: %s", exc)
+        _BUSY_MESSAGES.add(str(exc))
+        return Cancelled(name=BUSY_STATE, message=str(exc))
+    return _finish(options.out, summary, tally, mapping)
+
+
+def _run_locked(
+    options: RunOptions, config: PipelineConfig, batching: Batching, started: float
+) -> tuple[RunSummary, BatchTally]:
+    """The run proper, once the output folder is this run's."""
+    items = list(expand_inputs(options.inputs))
+    get_run_logger().info(
+        "%d inputs, batches of %d, %s task runner on %d workers",
+        len(items),
+        batching.chunk_size,
+        batching.task_runner,
+        batching.workers,
+    )
+    runner = make_task_runner(batching.task_runner, batching.dask_address, batching.workers)
+    tally = BatchTally()
+    with (
+        compute_pool(batching.task_runner, batching.workers) as pool,
+        progress_bar(options.no_progress) as bar,
+    ):
+        batches = _process(items, config, batching, runner, tally, pool)
+        outcomes = tracked(batches, len(items), bar)
+        summary = complete_run(options.out, outcomes, config, started, finish=_write_with_retries)
+    return summary, tally
+
+
+def _finish(out: Path, summary: RunSummary, tally: BatchTally, mapping: HostMapping | None) -> Any:
+    """Log, publish the artifacts, and end in the state the batches call for."""
     counts = summary.counts()
-    counts |= {"batches": batches, "cached_batches": cached, "failed_batches": failed}
-    logger.info(
+    counts |= {
+        "batches": tally.batches,
+        "cached_batches": tally.cached,
+        "failed_batches": tally.failed,
+    }
+    get_run_logger().info(
         "%d documents: %d articles, %d quarantined; %d of %d batches from cache",
         counts["inputs"],
         counts["articles"],
         counts["quarantined"],
-        cached,
-        batches,
+        tally.cached,
+        tally.batches,
     )
-    create_markdown_artifact(
-        key=SUMMARY_KEY,
-        markdown=summary_markdown(out_dir, failed),
-        description=f"clean_articles summary for {out_dir}",
-    )
-    create_table_artifact(
-        key=QUARANTINE_KEY,
-        table=quarantine_table(out_dir),
-        description="quarantined inputs: source, stage, reason",
-    )
-    if failed:
+    publish_artifacts(out, tally.failed, mapping)
+    if tally.failed:
         return Completed(
             name=PARTIAL_STATE,
-            message=f"{failed} of {batches} batches failed after retries; "
+            message=f"{tally.failed} of {tally.batches} batches failed after retries; "
             "their documents are quarantined with the error",
             data=counts,
         )
     return counts
 
 
+def publish_artifacts(out: Path, failed_batches: int, mapping: HostMapping | None) -> None:
+    """The summary, the quarantine table and a link to the report, paths as the host
+    sees them when `mapping` knows (`flows.report`)."""
+    create_markdown_artifact(
+        key=SUMMARY_KEY,
+        markdown=summary_markdown(out, failed_batches, mapping),
+        description=f"clean_articles summary for {out.resolve()}",
+    )
+    create_table_artifact(
+        key=QUARANTINE_KEY,
+        table=quarantine_table(out),
+        description="quarantined inputs: source, stage, reason",
+    )
+    uri = report_uri(out, mapping)
+    if uri is not None:
+        create_link_artifact(
+            key=REPORT_KEY,
+            link=uri,
+            link_text="report.html",
+            description="the run report, where it was written",
+        )
+
+
 def _process(
     items: list[InputFile | Quarantine],
     config: PipelineConfig,
-    chunk_size: int,
+    batching: Batching,
     runner: TaskRunner[Any],
     tally: BatchTally,
     pool: RenewingPool | None = None,
@@ -231,7 +347,7 @@ def _process(
     in input order as batches settle, counting batches, failed ones and cached ones.
 
     Only a window of batches is in flight (read one chunk ahead, at most
-    `IN_FLIGHT_PER_CORE` process batches per core), and the consumer spools what it is
+    `IN_FLIGHT_PER_CORE` process batches per worker), and the consumer spools what it is
     given, so neither raw pages nor outcomes of a large corpus are all in memory at once.
     """
     logger = get_run_logger()
@@ -239,7 +355,8 @@ def _process(
     # On threads, quoted: Prefect would walk every document looking for futures. Dask
     # ships parameters to other processes, where a quote arrives as a bare tuple.
     in_process = quote if isinstance(runner, ThreadPoolTaskRunner) else _as_is
-    window = IN_FLIGHT_PER_CORE * (os.cpu_count() or 1)
+    window = IN_FLIGHT_PER_CORE * batching.workers
+    chunk_size = batching.chunk_size
     item_chunks = runtime.batches(items, chunk_size)
     reads: deque[tuple[list[InputFile | Quarantine], PrefectFuture[Any]]] = deque()
     pending: deque[tuple[list[RawDocument | Quarantine], PrefectFuture[Any]]] = deque()
@@ -282,6 +399,23 @@ def _process(
                 tally.batches += 1
         while pending:
             yield from settle()
+
+
+def run_parameters(options: RunOptions) -> dict[str, Any]:
+    """The flow's parameters for `options`, as JSON values (what a deployment stores).
+
+    Every field of `RunOptions` maps to a parameter, so an option added there reaches
+    the flow or fails loudly (an unexpected keyword), never silently dropped.
+    """
+    parameters: dict[str, Any] = {}
+    for f in dataclasses.fields(options):
+        value = getattr(options, f.name)
+        if isinstance(value, Path):
+            value = str(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        parameters[RENAMED_OPTIONS.get(f.name, f.name)] = value
+    return parameters
 
 
 def default_chunk_size(task_runner: str) -> int:

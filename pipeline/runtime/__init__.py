@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         forkserver_context,
         process_batch,
         process_stream,
+        resolve_workers,
         start_workers_early,
     )
     from pipeline.runtime.pool import RenewingPool, quarantine_all
@@ -40,6 +41,7 @@ __all__ = [
     "process_batch",
     "process_stream",
     "quarantine_all",
+    "resolve_workers",
     "run",
     "start_workers_early",
     "thread_watchdog",
@@ -58,6 +60,7 @@ _MODULE = {
     "process_batch": "parallel",
     "process_stream": "parallel",
     "quarantine_all": "pool",
+    "resolve_workers": "parallel",
     "run": "engine",
     "start_workers_early": "parallel",
     "thread_watchdog": "deadline",

@@ -25,9 +25,11 @@ from prefect.client.schemas.filters import (
 from prefect.client.schemas.objects import State
 
 import flows.clean_articles.flow as flow_module
-from flows.clean_articles import PARTIAL_STATE, clean_articles, main
+from flows.clean_articles import BUSY_STATE, PARTIAL_STATE, clean_articles, main
+from flows.report import HOST_OUTPUT_ENV
 from pipeline.config import PipelineConfig
 from pipeline.model import RawDocument
+from pipeline.output import output_lock
 from pipeline.output.names import ARTICLES, MANIFEST, QUARANTINE, REPORT
 from pipeline.process import process_document
 from pipeline.runtime import run
@@ -113,6 +115,14 @@ def test_changed_config_or_content_misses_the_cache(tmp_path: Path) -> None:
     assert changed_file.result()["cached_batches"] == 2
 
 
+def test_the_number_of_workers_does_not_miss_the_cache(tmp_path: Path) -> None:
+    inputs = seed_inputs(tmp_path)
+    run_flow(inputs, tmp_path / "a", chunk_size=2, workers=2)
+    one_worker = run_flow(inputs, tmp_path / "b", chunk_size=2, workers=1)
+    assert one_worker.result()["cached_batches"] == 3
+    assert output_files(tmp_path / "a") == output_files(tmp_path / "b")
+
+
 def test_a_failing_batch_is_quarantined_and_the_others_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -161,15 +171,91 @@ def read_artifacts(state: State[Any]) -> dict[str, str]:
     return {a.key or "": str(a.data) for a in found}
 
 
-def test_summary_artifact_counts_removals_and_quarantine(tmp_path: Path) -> None:
+def test_summary_artifact_counts_removals_clusters_and_quarantine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     inputs = seed_inputs(tmp_path)
-    state = run_flow(inputs, tmp_path / "out", chunk_size=10)
-    summary = read_artifacts(state)["clean-articles-summary"]
-    assert "| articles out | 5 |" in summary
+    shutil.copyfile(inputs / "001_08695e9c21b4eadd.txt", inputs / "zz_repost.txt")
+    monkeypatch.chdir(tmp_path)  # a relative --out, as prefect.yaml's `output`
+    state = run_flow(inputs, Path("out"), chunk_size=10)
+    artifacts = read_artifacts(state)
+    summary = artifacts["clean-articles-summary"]
+    assert "| articles out | 6 |" in summary
     assert "## Paragraphs removed, by reason" in summary and "| title |" in summary
     assert "duplicate groups within articles" in summary
-    report = (tmp_path / "out" / REPORT).resolve()
-    assert f"[{REPORT}]({report.as_uri()})" in summary and report.is_file()
+    crossdoc = json.loads((tmp_path / "out" / MANIFEST).read_text())["crossdoc"]
+    assert crossdoc["document_clusters"] == 1 and crossdoc["paragraph_clusters"] >= 1
+    assert "| document clusters (near-duplicate articles) | 1 |" in summary
+    paragraphs = crossdoc["paragraph_clusters"]
+    assert f"| paragraph clusters (passages shared across articles) | {paragraphs} |" in summary
+    assert f"Outputs: `{tmp_path / 'out'}`" in summary
+    report = tmp_path / "out" / REPORT
+    assert f"[{REPORT}]({report.as_uri()}) (`{report}`)" in summary and report.is_file()
+    assert report.as_uri() in artifacts["clean-articles-report"]
+
+
+def test_artifacts_link_the_report_where_the_host_has_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the compose stack the flow writes /app/output, which is ./output on the host."""
+    container = tmp_path / "app" / "output"
+    monkeypatch.setenv(HOST_OUTPUT_ENV, f"{container}=/home/someone/newsclean/output")
+    state = run_flow(seed_inputs(tmp_path), container / "hourly", chunk_size=10)
+    artifacts = read_artifacts(state)
+    summary = artifacts["clean-articles-summary"]
+    host = "/home/someone/newsclean/output/hourly"
+    assert f"Outputs: `{host}` (in the container: `{container / 'hourly'}`)" in summary
+    assert f"[{REPORT}](file://{host}/{REPORT}) (`{host}/{REPORT}`)" in summary
+    assert f"file://{host}/{REPORT}" in artifacts["clean-articles-report"]
+
+
+def test_a_malformed_host_mapping_fails_before_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(HOST_OUTPUT_ENV, "output")
+    assert main([str(SEEDS), "--out", str(tmp_path / "out")]) == 2
+    assert "expected CONTAINER_DIR=HOST_DIR" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_busy_output_folder_cancels_the_run_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with output_lock(out):  # another run holds it
+        state = run_flow(SEEDS, out)
+        code = main([str(SEEDS), "--out", str(out)])
+
+    assert state.is_cancelled() and state.name == BUSY_STATE
+    assert f"output folder {out} is in use by another run" in (state.message or "")
+    assert not (out / ARTICLES).exists()
+    logs = flow_run_logs(state)
+    ours = [line for line in logs if "in use by another run" in line]
+    ours = [line for line in ours if not line.startswith("Finished in state")]  # Prefect's
+    assert len(ours) == 1 and ours[0].startswith("cancelled: output folder")
+    assert logs[-1].startswith(f"Finished in state {BUSY_STATE}(") and "CANCELLED" in logs[-1]
+    assert not any("Traceback" in line for line in logs)
+    assert code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith(f"error: output folder {out} is in use by another run")
+
+
+def flow_run_logs(state: State[Any], seconds: float = 30) -> list[str]:
+    """The run's logs once its last line is in: they are sent in batches, after the state."""
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    flow_run_id = state.state_details.flow_run_id
+    assert flow_run_id is not None
+    log_filter = LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
+    deadline = time.monotonic() + seconds
+    while True:
+        with get_client(sync_client=True) as client:
+            messages = [log.message for log in client.read_logs(log_filter=log_filter)]
+        if any(m.startswith("Finished in state") for m in messages):
+            return messages
+        assert time.monotonic() < deadline, f"no closing log line: {messages}"
+        time.sleep(0.5)
 
 
 def test_a_failed_write_is_retried_without_counting_twice(

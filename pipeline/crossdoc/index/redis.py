@@ -11,6 +11,7 @@ seq, canonical, bands), `b:<band>:<hash>` (set of document keys).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,7 +31,9 @@ class RedisIndex:
         self.url = url
         self.max_bucket = max_bucket
         try:
-            self.db: Any = redis.Redis.from_url(url, socket_connect_timeout=5)
+            # ${VAR} read from the environment here only, so a password named that way
+            # reaches Redis and never the manifest, the logs or a deployment's parameters
+            self.db: Any = redis.Redis.from_url(os.path.expandvars(url), socket_connect_timeout=5)
             self.db.ping()
         except (redis.RedisError, ValueError) as exc:
             raise IndexStoreError(f"cannot reach index {url}: {exc}") from exc
