@@ -11,9 +11,10 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from tests.support import SHARED
+from tests.support import FIXTURES
 
-DEV_HTML = SHARED / "bench" / "scrapinghub-dev" / "html"
+DEV_HTML = FIXTURES / "scrapinghub" / "html"
+"""Real Scrapinghub development pages committed with the tests (tests/fixtures/README.md)."""
 
 
 def dev_page(index: int) -> bytes:

@@ -13,8 +13,9 @@ extraction, so what decides is that every record is accounted for:
 - a `Content-Length` that is not a plain decimal (negative, or beyond any file) is
   quarantined as such and reading resumes at the next record start: FastWARC reads it as
   0 and would take the record's block for the next header (a phantom corrupt record); in
-  an uncompressed WARC, a record claiming more bytes than the archive holds is
-  quarantined and the records inside its claim are found again the same way;
+  an uncompressed WARC, a record claiming more bytes than the archive holds, or whose
+  claimed block does not end at the two line breaks that end a record, is quarantined and
+  the records inside its claim are found again the same way;
 - a WARC.gz is read one gzip member at a time (`read.member`), so a record can never
   read on into the records of the members after it, and each member's expansion is capped;
 - HTTP transfer and content encodings are undone by `read.http`, within the caps;
@@ -83,6 +84,9 @@ def _plain_run(fh: BinaryIO, start: int, archive: str, size: int, config: ReadCo
         for record in ArchiveIterator(fh, parse_http=False, fsspec_args=False):
             last = record.stream_pos
             claim_fits = _claim(record, size)
+            if claim_fits and not _framed(fh.fileno(), record, size):
+                yield _misframed(record, f"{archive}#{last}")
+                return _next_record_start(fh, last + 1, gz=False)
             outcome, trusted = _outcome(record, f"{archive}#{last}", config, claim_fits)
             if outcome is not None:
                 yield outcome
@@ -124,6 +128,29 @@ def _claim(record: WarcRecord, size: int) -> bool:
     """Whether the record's declared block fits in the archive file."""
     length = _declared_length(record)
     return isinstance(length, int) and record.stream_pos + length <= size
+
+
+def _framed(fd: int, record: WarcRecord, size: int) -> bool:
+    """Whether the record's declared block ends where the standard ends a record: at two
+    line breaks (or the end of the archive). A Content-Length that is wrong but fits in
+    the file would otherwise make the records after it the block of this one."""
+    pos = record.stream_pos
+    split = os.pread(fd, _SCAN_CHUNK, pos).find(b"\r\n\r\n")
+    length = _declared_length(record)
+    if split < 0 or not isinstance(length, int):
+        return False
+    tail = os.pread(fd, 4, pos + split + 4 + length)
+    return tail in (b"\r\n\r\n", b"") or tail.startswith(b"\n\n") or not tail.strip()
+
+
+def _misframed(record: WarcRecord, source: str) -> Quarantine:
+    length = record.headers.get("Content-Length")
+    return Quarantine(
+        source,
+        f"WARC Content-Length {length} does not match the record: its block would run into "
+        "the records after it, which are read again",
+        Stage.READ,
+    )
 
 
 def _declared_length(record: WarcRecord) -> int | str:
