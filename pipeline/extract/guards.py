@@ -4,8 +4,8 @@ trafilatura falls back to the longest text block when it finds no article, and o
 made only of menus that block is a menu — it would come out as an "article" of link
 labels. Measuring the text outside links (and outside scripts and styles) first gives
 such pages a reason a person understands. Real article pages keep thousands of
-characters outside links even when links are 80% of their text (measured on the
-scrapinghub development set), so the bar below is the extractor's own minimum.
+characters outside links even when most of their text is links, so the bar below is the
+extractor's own minimum.
 """
 
 from __future__ import annotations

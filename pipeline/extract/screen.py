@@ -2,9 +2,9 @@
 
 libxml2 parses in C, where the per-document time limit cannot interrupt it, and some
 shapes cost it far more than their size: the attributes of one element are checked
-against each other (quadratic: one element of 300,000 attributes, 3.5 MB, took 480 s),
-and every element costs the extractors kilobytes and tens of microseconds downstream
-(17.5 MB of `w<br>`, 3.5 million elements, peaked at 2 GB). Such a page holds no article
+against each other (quadratic: one element of a few hundred thousand attributes takes
+minutes), and every element costs the extractors kilobytes and tens of microseconds
+downstream (millions of `w<br>` take gigabytes). Such a page holds no article
 anyone wrote, so it is refused with its reason before parsing, at the cost of one regular
 expression pass in C:
 
@@ -27,12 +27,12 @@ import string
 from pipeline.errors import ExtractionError
 
 MAX_ELEMENTS = 200_000
-"""Start tags beyond which the page is refused: each element costs the extractors ~2 KB
-and ~70 us, so 3.5 million of them (17.5 MB of `w<br>`) took 2 GB; real pages stay under
-10,000, and at this count a page takes under 0.5 GB."""
+"""Start tags beyond which the page is refused: every element costs the extractors memory
+and time, and real pages stay far below this count, where a page still fits the run's
+memory bound (see docs/benchmarks.md, Robustness)."""
 MAX_ATTRIBUTE_TOKENS = 2_000
-"""Attribute tokens of one element beyond which the page is refused; libxml2 takes
-milliseconds at this count, and real pages stay below a few hundred."""
+"""Attribute tokens of one element beyond which the page is refused: libxml2 is still fast
+at this count, and real pages stay far below it."""
 
 _SCAN = re.compile(
     r"<!--.*?(?:-->|\Z)"  # a comment, to its end (or the page's)

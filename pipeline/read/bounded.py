@@ -1,7 +1,7 @@
 """A cap on every decompression, nested ones included, reported as such.
 
 Compressed bytes are the cheapest way to make a reader hold, or churn through, far more
-than it was given: 2 KB of gzip inflate to 800 MB, 300 KB to 300 million newlines. So
+than it was given: gzip shrinks repeated bytes a thousandfold, nested gzip far more. So
 every decompression the readers do — a gzip file (nested gzip too), the members of a
 WARC.gz, a whole JSONL.gz archive, an HTTP content encoding (gzip, deflate, br) inside a
 WARC record — stops as soon as its output passes a cap, and the input is quarantined with

@@ -1,7 +1,7 @@
 """The non-blank lines of a byte stream, a chunk at a time, within a length and a total cap.
 
-`readline` costs a Python call per line, so a dump of 300 million newlines (300 KB as
-gzip) took minutes to get through; here runs of blank lines are skipped by searches in C
+`readline` costs a Python call per line, so a small gzip of hundreds of millions of
+newlines took minutes to get through; here runs of blank lines are skipped by searches in C
 over whole chunks, counted for the line numbers, and — since they are decompressed bytes
 like any other — counted toward the stream's expansion cap (`read.bounded`).
 """

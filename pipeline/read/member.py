@@ -1,8 +1,8 @@
 """One gzip member of a file as a stream that ends where the member ends, within a cap.
 
 A WARC.gz holds one record per gzip member. Read as one continuous stream, a record that
-claims more bytes than its member holds reads on into the members after it: one header
-claiming 25 MB swallowed the 49 good records that followed. Reading each member as its own
+claims more bytes than its member holds reads on into the members after it, swallowing
+every good record that follows. Reading each member as its own
 stream keeps every record inside its member, and tells exactly where the next one begins.
 The output of each member is capped by `read.max_gzip_ratio` times the compressed bytes it
 has consumed (`read.bounded`): past that the stream ends and `failure` says why.
