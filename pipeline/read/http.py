@@ -1,8 +1,8 @@
 """The payload of an archived HTTP response, its transfer and content encodings undone here.
 
-FastWARC's own decoding (`auto_decode`) inflates without a bound — a few kilobytes of gzip
-can become gigabytes in memory — and a payload it cannot decode leaves its archive iterator broken, so
-the next, good record failed too ("No reader set"). So records are parsed with
+FastWARC's own decoding (`auto_decode`) inflates without a bound — a few kilobytes of
+gzip can become gigabytes in memory — and a payload it cannot decode leaves its archive
+iterator broken, so the next, good record failed too ("No reader set"). So records are parsed with
 `auto_decode="none"` and the payload is decoded here: chunked transfer coding by the
 standard library's HTTP client, content codings (gzip, deflate, br) by the capped
 decoders of `read.bounded`, each step within `read.max_bytes` and `read.max_gzip_ratio`.
