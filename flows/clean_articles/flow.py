@@ -249,7 +249,7 @@ def clean_articles(
     cores = runtime.resolve_workers(config.parallel.workers)
     batching = Batching(chunk_size, task_runner, dask_address, cores)
     mapping = HostMapping.from_env()  # a malformed one fails now, not after the run
-    prepare_output(options.out)
+    prepare_output(options.out, markdown=config.write.markdown)
     try:
         with output_lock(options.out):
             summary, tally = _run_locked(options, config, batching, started)
@@ -265,7 +265,7 @@ def _run_locked(
     options: RunOptions, config: PipelineConfig, batching: Batching, started: float
 ) -> tuple[RunSummary, BatchTally]:
     """The run proper, once the output folder is this run's."""
-    items = list(expand_inputs(options.inputs))
+    items = list(expand_inputs(options.inputs, output=options.out))
     get_run_logger().info(
         "%d inputs, batches of %d, %s task runner on %d workers",
         len(items),

@@ -7,6 +7,7 @@ report writers ahead of time on a background thread. The names of the files are 
 too, for the tools that read a run's output.
 """
 
+from pipeline.output.counts import Written
 from pipeline.output.lock import LOCK_NAME, output_lock
 from pipeline.output.names import (
     ARTICLES,
@@ -17,7 +18,13 @@ from pipeline.output.names import (
     QUARANTINE,
     REPORT,
 )
-from pipeline.output.write import import_writers, prepare_output, write_outputs
+from pipeline.output.owned import TEMP_PREFIX
+from pipeline.output.write import (
+    import_writers,
+    prepare_output,
+    write_outputs,
+    write_parquet_file,
+)
 
 __all__ = [
     "ARTICLES",
@@ -28,8 +35,11 @@ __all__ = [
     "PARQUET",
     "QUARANTINE",
     "REPORT",
+    "TEMP_PREFIX",
+    "Written",
     "import_writers",
     "output_lock",
     "prepare_output",
     "write_outputs",
+    "write_parquet_file",
 ]

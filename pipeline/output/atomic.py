@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from pipeline.output.owned import TEMP_PREFIX
+
 OUTPUT_MODE = 0o644
 """Outputs are for other tools and users: readable by all (mkstemp would make them 0600)."""
 
@@ -25,7 +27,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     Renamed over `path` only if the block succeeds; removed otherwise.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=f"-{path.name}")
     os.fchmod(fd, OUTPUT_MODE)
     os.close(fd)
     tmp = Path(name)
@@ -48,7 +50,9 @@ class AtomicFile:
 
     def __enter__(self) -> IO[str]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        fd, name = tempfile.mkstemp(
+            dir=self.path.parent, prefix=TEMP_PREFIX, suffix=f"-{self.path.name}"
+        )
         os.fchmod(fd, OUTPUT_MODE)
         self.tmp = Path(name)
         self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
@@ -57,12 +61,13 @@ class AtomicFile:
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         assert self.fh is not None and self.tmp is not None
         try:
-            if exc_type is None:
-                self.fh.flush()
-                os.fsync(self.fh.fileno())
-            self.fh.close()
+            try:
+                if exc_type is None:
+                    self.fh.flush()
+                    os.fsync(self.fh.fileno())
+            finally:
+                self.fh.close()  # also when the flush failed (a full disk): no fd left open
             if exc_type is None:
                 os.replace(self.tmp, self.path)
         finally:
-            if self.tmp.exists():
-                self.tmp.unlink()
+            self.tmp.unlink(missing_ok=True)

@@ -19,9 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.errors import OutputBusyError, OutputError
+from pipeline.output.owned import remove_temporaries
 
 LOCK_NAME = ".newsclean.lock"
-_MKSTEMP_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 @contextmanager
@@ -62,29 +62,6 @@ def _read_holder(fd: int) -> str:
 
 
 def remove_stale_temporaries(out: Path) -> int:
-    """Delete the hidden temporary files of the writers that a killed run left behind.
-
-    `AtomicFile` names its temporaries `.<final name>.<random>` next to the final file,
-    the writability probe is `.write-test-<random>` and record spools end in
-    `.spool.jsonl`; none is ever a final name.
-    """
-    removed = 0
-    for folder in (out, out / "articles"):
-        if not folder.is_dir():
-            continue
-        for entry in folder.iterdir():
-            name = entry.name
-            if name == LOCK_NAME or not name.startswith("."):
-                continue
-            if _is_temporary(name) and entry.is_file() and not entry.is_symlink():
-                entry.unlink(missing_ok=True)
-                removed += 1
-    return removed
-
-
-def _is_temporary(name: str) -> bool:
-    if name.startswith(".write-test-") or name.endswith(".spool.jsonl"):
-        return True  # the writability probe; `spool.RecordSpool` files
-    stem, dot, suffix = name[1:].rpartition(".")
-    # `.articles.jsonl.k2j4_x9a`: a final name, a dot, mkstemp's 8 random characters.
-    return bool(dot) and "." in stem and len(suffix) == 8 and set(suffix) <= _MKSTEMP_CHARS
+    """Delete the temporary files a killed run left behind: only names in the reserved
+    namespace (`owned.TEMP_PREFIX`), so a user's dotfile is never taken for one."""
+    return remove_temporaries(out)

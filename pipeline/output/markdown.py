@@ -6,33 +6,61 @@ import html
 import re
 from pathlib import Path
 
+from pipeline.errors import OutputError
 from pipeline.fields import http_url
 from pipeline.output.atomic import write_atomic
 from pipeline.output.names import MARKDOWN_DIR
+from pipeline.output.owned import Journal, previous_markdown, remove_stale_markdown
 from pipeline.records import ArticleRecord
 
 
 class MarkdownFiles:
     """One `articles/<id>.md` per article, written as the records stream past (the same
     pass that writes `articles.jsonl`: the records may be spooled on disk, and each pass
-    parses them all again); `finish` removes files of earlier runs not made now."""
+    parses them all again).
 
-    def __init__(self, out: Path) -> None:
+    The folder may hold the user's files too: `finish` deletes only Markdown files an
+    earlier run is known to have written (`owned.previous_markdown`) and this run did
+    not, and a journal keeps every name this run may leave until the manifest lists
+    them. With `enabled` False nothing is written, and earlier runs' files still go (they
+    would describe other outputs). A folder that is a symbolic link is refused: writing
+    or deleting through it would touch a folder outside the output folder.
+    """
+
+    def __init__(self, out: Path, enabled: bool = True) -> None:
         self.folder = out / MARKDOWN_DIR
+        if self.folder.is_symlink():
+            raise OutputError(markdown_link_error(self.folder))
+        self.enabled = enabled
+        self.previous = previous_markdown(out)
+        self.journal = Journal(out, self.previous)
         self.made: set[str] = set()
 
     def add(self, record: ArticleRecord) -> None:
         name = f"{record['id']}.md"
-        if name not in self.made:
+        if self.enabled and name not in self.made:
+            self.journal.add(name)
             write_atomic(self.folder / name, article_markdown(record))
             self.made.add(name)
 
-    def finish(self) -> int:
-        if self.folder.is_dir():
-            for stale in self.folder.glob("*.md"):
-                if stale.name not in self.made:
-                    stale.unlink()
-        return len(self.made)
+    def finish(self) -> list[str]:
+        """Delete earlier runs' files not made now; the names made, for the manifest."""
+        remove_stale_markdown(self.folder, self.previous - self.made)
+        return sorted(self.made)
+
+    def close(self, done: bool) -> None:
+        """`done`: the manifest lists what was made, so the journal can go."""
+        if done:
+            self.journal.remove()
+        else:
+            self.journal.close()
+
+
+def markdown_link_error(folder: Path) -> str:
+    return (
+        f"{folder} is a symbolic link: the run does not write or delete through it "
+        "(remove the link, or choose another --out)"
+    )
 
 
 def article_markdown(record: ArticleRecord) -> str:

@@ -7,14 +7,17 @@ and glob patterns. Anything that is not a regular file or cannot be listed becom
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.model import Quarantine, Stage
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +28,9 @@ class InputFile:
     path: Path
 
 
-def expand_inputs(inputs: Sequence[str]) -> Iterator[InputFile | Quarantine]:
+def expand_inputs(
+    inputs: Sequence[str], output: Path | None = None
+) -> Iterator[InputFile | Quarantine]:
     """Yield every file under the inputs once, in a stable order.
 
     A folder named on the command line is read even when the name is a symbolic link;
@@ -37,20 +42,80 @@ def expand_inputs(inputs: Sequence[str]) -> Iterator[InputFile | Quarantine]:
 
     A file is one file however it is reached (`seeds/x`, `seeds/../seeds/x`, a symlink or
     a hard link beside it): files are told apart by (device, inode), and the first name
-    met is the one kept, so no file is read twice.
+    met is the one kept, so no file is read twice; the log says so once.
+
+    `output`, the run's output folder, is never read, nor anything in it, even when it
+    lies inside an input folder or is named itself: each rerun would otherwise read its
+    own outputs back. The log says so once.
     """
-    seen: set[str | tuple[int, int]] = set()
+    walk = _Walk(_Output.of(output))
     for given in inputs:
         matches = _match(given)
         if not matches:
             raise InputError(f"input not found: {_printable(given)}")
         named = matches == [given]  # spelt out, not chosen by a wildcard
         for match in matches:
-            for item, key in _walk(match, follow_link=named):
-                if key in seen:
+            if walk.output.holds(match):
+                walk.output.met += 1
+                continue
+            for item, key in _walk(match, follow_link=named, output=walk.output):
+                if key in walk.seen:
+                    walk.again.append((item.source, walk.seen[key]))
                     continue
-                seen.add(key)
+                walk.seen[key] = item.source
                 yield item
+    walk.log()
+
+
+@dataclass(slots=True)
+class _Output:
+    """The output folder, as the walk recognises it."""
+
+    path: Path | None = None
+    key: tuple[int, int] | None = None
+    real: str = ""
+    met: int = 0
+
+    @classmethod
+    def of(cls, output: Path | None) -> _Output:
+        if output is None:
+            return cls()
+        try:
+            st = os.stat(output)
+        except OSError:
+            return cls(output)
+        return cls(output, (st.st_dev, st.st_ino), os.path.realpath(output))
+
+    def holds(self, path: str) -> bool:
+        """Whether `path` is the output folder or lies inside it, links resolved."""
+        if not self.real:
+            return False
+        real = os.path.realpath(path)
+        return real == self.real or real.startswith(self.real.rstrip(os.sep) + os.sep)
+
+
+@dataclass(slots=True)
+class _Walk:
+    output: _Output
+    seen: dict[str | tuple[int, int], str] = field(default_factory=dict)
+    again: list[tuple[str, str]] = field(default_factory=list)
+
+    def log(self) -> None:
+        if self.output.met:
+            _log.info(
+                "the output folder %s is among the inputs: not read (a run never reads "
+                "its own outputs)",
+                self.output.path,
+            )
+        if self.again:
+            later, first = self.again[0]
+            _log.info(
+                "%d input%s reached by a second path read once (%s is %s)",
+                len(self.again),
+                "s" if len(self.again) > 1 else "",
+                later,
+                first,
+            )
 
 
 def _match(given: str) -> list[str]:
@@ -84,10 +149,11 @@ Found = tuple[InputFile | Quarantine, str | tuple[int, int]]
 else its source."""
 
 
-def _walk(top: str, follow_link: bool) -> Iterator[Found]:
+def _walk(top: str, follow_link: bool, output: _Output) -> Iterator[Found]:
     """Depth-first in sorted order, with an explicit stack: deep trees cannot overflow.
 
-    `follow_link`: whether `top` itself may be a symlink to a folder that is walked."""
+    `follow_link`: whether `top` itself may be a symlink to a folder that is walked.
+    The `output` folder is passed over (and counted), as is a link to a file in it."""
     pending = [top]
     folders: set[tuple[int, int]] = set()
     while pending:
@@ -107,8 +173,14 @@ def _walk(top: str, follow_link: bool) -> Iterator[Found]:
             if stat.S_ISDIR(target.st_mode) and not (follow_link and path_str == top):
                 yield _reported(source, "symbolic link to a folder: not followed")
                 continue
+            if output.holds(path_str):
+                output.met += 1
+                continue
             st = target
         if stat.S_ISDIR(st.st_mode):
+            if (st.st_dev, st.st_ino) == output.key:
+                output.met += 1
+                continue
             if (st.st_dev, st.st_ino) in folders:  # a bind mount inside itself
                 yield _reported(source, "folder already read (a loop): not read again")
                 continue

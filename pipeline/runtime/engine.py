@@ -9,15 +9,15 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import CrossdocConfig, PipelineConfig
 from pipeline.crossdoc import CrossdocResult, FirstPass, apply_crossdoc, open_index
-from pipeline.model import Article, Quarantine, RawDocument, Stage
-from pipeline.output import import_writers, output_lock, prepare_output, write_outputs
+from pipeline.errors import IndexStoreError
+from pipeline.model import Article, Quarantine, RawDocument
+from pipeline.output import Written, import_writers, output_lock, prepare_output, write_outputs
 from pipeline.read import InputFile, expand_inputs, iter_documents
 from pipeline.records import (
     ArticleRecord,
@@ -109,21 +109,31 @@ def finish_run(
     """
     clusters: list[ClusterRecord] = []
     crossdoc: dict[str, Any] | None = None
+    dropped = 0
     if config.crossdoc.enabled:
         started = time.perf_counter()
-        result = cross_documents(out, articles, config.crossdoc, first)
+        result, index_error = cross_documents_kept(out, articles, config.crossdoc, first)
         elapsed = time.perf_counter() - started
         articles, clusters, crossdoc = result.articles, result.clusters, result.counts.to_dict()
         if result.quarantined:
             quarantined = [*quarantined, *result.quarantined]
-        summary = _account(summary, result).with_timings(crossdoc_s=elapsed)
-    manifest = build_manifest(config, summary)
-    if crossdoc is not None:
-        # What this run did to the persistent index differs between reruns by design
-        # (a rerun finds everything known); it goes under "run", beside the timings.
-        manifest["run"] = {key: crossdoc.pop(key) for key in _RUN_KEYS if key in crossdoc}
-        manifest["crossdoc"] = crossdoc
-    write_outputs(
+        dropped = result.counts.duplicate_articles_dropped
+        summary = summary.with_timings(crossdoc_s=elapsed)
+        summary = dataclasses.replace(summary, index_error=index_error)
+
+    def manifest(written: Written) -> dict[str, Any]:
+        made = build_manifest(config, summary.written(written, dropped))
+        if crossdoc is not None:
+            # What this run did to the persistent index differs between reruns by design
+            # (a rerun finds everything known); it goes under "run", beside the timings.
+            counts = dict(crossdoc)
+            made["run"] = {key: counts.pop(key) for key in _RUN_KEYS if key in counts}
+            if summary.index_error is not None:
+                made["run"]["index_error"] = summary.index_error
+            made["crossdoc"] = counts
+        return made
+
+    written = write_outputs(
         out,
         articles,
         quarantined,
@@ -132,7 +142,7 @@ def finish_run(
         report=config.report,
         clusters=clusters,
     )
-    return summary
+    return summary.written(written, dropped)
 
 
 _RUN_KEYS = ("index_added", "index_known", "index_run")
@@ -155,24 +165,23 @@ def cross_documents(
             index.close()
 
 
-def _account(summary: RunSummary, result: CrossdocResult) -> RunSummary:
-    """`summary` with its counts made equal to what the files hold after the
-    corpus-level edits."""
-    emptied = len(result.quarantined)
-    removed_by_reason = Counter(summary.removed_by_reason)
-    removed_by_reason.update(result.removed_by_reason)
-    quarantine_by_stage = Counter(summary.quarantine_by_stage)
-    if emptied:
-        quarantine_by_stage[Stage.CROSSDOC] += emptied
-    return dataclasses.replace(
-        summary,
-        articles=summary.articles - emptied - result.counts.duplicate_articles_dropped,
-        quarantined=summary.quarantined + emptied,
-        paragraphs_kept=summary.paragraphs_kept - result.paragraphs_gone,
-        removed_by_reason=removed_by_reason,
-        quarantine_by_stage=quarantine_by_stage,
-        timings=dict(summary.timings),
-    )
+def cross_documents_kept(
+    out: Path,
+    articles: Sequence[ArticleRecord],
+    config: CrossdocConfig,
+    first: FirstPass | None = None,
+) -> tuple[CrossdocResult, str | None]:
+    """`cross_documents`, and if the persistent index fails (a Redis server gone since
+    the start, a full disk under SQLite) the step again without it, with the failure.
+
+    The index only adds what earlier runs saw; a failure at the end of a run must not
+    throw away the run's own work, so the outputs are written from the step within the
+    run and the failure is reported (the CLI exits 2, see `cli`)."""
+    try:
+        return cross_documents(out, articles, config, first), None
+    except IndexStoreError as exc:
+        # `first` was taken by the failed attempt: the step scans the records again
+        return apply_crossdoc(articles, config, None, first), str(exc)
 
 
 def run(
@@ -188,9 +197,9 @@ def run(
     raises, it is quarantined.
     """
     started = time.perf_counter()
-    prepare_output(out)
+    prepare_output(out, markdown=config.write.markdown)
     with output_lock(out):
-        items = list(expand_inputs(inputs))
+        items = list(expand_inputs(inputs, output=out))
 
         def tracked() -> Iterator[Article | Quarantine]:
             for done, outcome in enumerate(process_items(items, config), start=1):

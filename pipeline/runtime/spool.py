@@ -10,6 +10,7 @@ record at a time.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -18,6 +19,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Generic, TypeVar, overload
 
+from pipeline.errors import OutputError
+from pipeline.output.owned import TEMP_PREFIX
+
 R = TypeVar("R")
 
 
@@ -25,22 +29,35 @@ class RecordSpool(Sequence[R], Generic[R]):
     """An append-then-read sequence of JSON records backed by a temporary file."""
 
     def __init__(self, folder: Path, name: str) -> None:
-        fd, path = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".spool.jsonl")
+        try:
+            fd, path = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=f"-{name}.spool")
+        except OSError as exc:
+            raise spool_error(folder, exc) from exc
         self.path = Path(path)
         self._writer = os.fdopen(fd, "wb")
         self._offsets: array[int] = array("q")
         self._reader: IO[bytes] | None = None
 
     def append(self, record: R) -> None:
-        self._offsets.append(self._writer.tell())
-        self._writer.write(json.dumps(record, ensure_ascii=False).encode("utf-8"))
-        self._writer.write(b"\n")
+        line = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+        try:
+            offset = self._writer.tell()
+            self._writer.write(line)
+        except OSError as exc:  # a full disk: one line for the user, not a traceback
+            raise spool_error(self.path.parent, exc) from exc
+        self._offsets.append(offset)
+
+    def _flush(self) -> None:
+        try:
+            self._writer.flush()
+        except OSError as exc:
+            raise spool_error(self.path.parent, exc) from exc
 
     def __len__(self) -> int:
         return len(self._offsets)
 
     def __iter__(self) -> Iterator[R]:
-        self._writer.flush()
+        self._flush()
         with open(self.path, "rb") as fh:
             for _, line in zip(range(len(self._offsets)), fh, strict=False):
                 record: R = json.loads(line)
@@ -56,7 +73,7 @@ class RecordSpool(Sequence[R], Generic[R]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         offset = self._offsets[index]  # IndexError as for a list
-        self._writer.flush()
+        self._flush()
         if self._reader is None:
             self._reader = open(self.path, "rb")  # noqa: SIM115 - closed in close()
         self._reader.seek(offset)
@@ -64,15 +81,24 @@ class RecordSpool(Sequence[R], Generic[R]):
         return record
 
     def close(self) -> None:
-        """Delete the file; the spool is empty afterwards."""
-        for fh in (self._writer, self._reader):
-            if fh is not None and not fh.closed:
-                fh.close()
-        self.path.unlink(missing_ok=True)
-        self._offsets = array("q")
+        """Delete the file; the spool is empty afterwards. The file goes also when closing
+        it fails (a full disk fails the last flush): a spool is never left behind."""
+        try:
+            for fh in (self._writer, self._reader):
+                if fh is not None and not fh.closed:
+                    # what it could not flush (a full disk) goes with the file
+                    with contextlib.suppress(OSError):
+                        fh.close()
+        finally:
+            self.path.unlink(missing_ok=True)
+            self._offsets = array("q")
 
     def __enter__(self) -> RecordSpool[R]:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def spool_error(folder: Path, exc: OSError) -> OutputError:
+    return OutputError(f"cannot spool records in {folder}: {exc.strerror or exc}")

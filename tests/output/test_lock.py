@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.config import ParallelConfig, PipelineConfig
 from pipeline.errors import OutputBusyError, OutputError
+from pipeline.output import TEMP_PREFIX
 from pipeline.output.lock import LOCK_NAME, output_lock, remove_stale_temporaries
 from pipeline.runtime import run
 from tests.support import ROOT, seed_path
@@ -88,12 +89,14 @@ def test_a_killed_holder_leaves_no_stale_lock(holder) -> None:  # type: ignore[n
 
 
 def test_stale_temporaries_are_swept_and_nothing_else(tmp_path: Path) -> None:
+    """Only the reserved namespace: a user's dotfile shaped like a temporary name of
+    another tool (`.env.prod.override`, once taken for one) stays."""
     stale = [
-        ".articles.jsonl.k2j4_x9a",
-        ".manifest.json.abcdefgh",
-        ".write-test-0123abcd",
-        ".articles.q1w2e3r4.spool.jsonl",
-        "articles/.0123456789abcdef.md.zz99yy88",
+        f"{TEMP_PREFIX}k2j4_x9a-articles.jsonl",
+        f"{TEMP_PREFIX}abcdefgh-manifest.json",
+        f"{TEMP_PREFIX}probe-0123abcd",
+        f"{TEMP_PREFIX}q1w2e3r4-articles.spool",
+        f"articles/{TEMP_PREFIX}zz99yy88-0123456789abcdef.md",
     ]
     kept = [
         "articles.jsonl",
@@ -101,7 +104,11 @@ def test_stale_temporaries_are_swept_and_nothing_else(tmp_path: Path) -> None:
         LOCK_NAME,
         ".notes",
         ".config.toml",
+        ".env.prod.override",
+        ".articles.jsonl.k2j4_x9a",
+        ".write-test-0123abcd",
         "articles/0123456789abcdef.md",
+        "articles/.0123456789abcdef.md.zz99yy88",
     ]
     (tmp_path / "articles").mkdir()
     for name in stale + kept:

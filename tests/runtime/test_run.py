@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import PipelineConfig
+from pipeline.errors import OutputError
 from pipeline.model import Quarantine
 from pipeline.output.markdown import escape_line, escape_text
 from pipeline.runtime import RunSummary, complete_run, finish_run, run
@@ -93,30 +95,40 @@ def test_rerun_into_the_same_folder_differs_only_in_timings_and_run(tmp_path: Pa
     assert (tmp_path / "articles.jsonl").stat().st_mode & 0o777 == 0o644
 
 
-def test_rerun_into_same_folder_removes_stale_markdown(tmp_path: Path) -> None:
-    run([str(SEEDS)], tmp_path, PipelineConfig())
-    stale = tmp_path / "articles" / "0000000000000000.md"
-    stale.write_text("old")
-    run([str(SEEDS)], tmp_path, PipelineConfig())
-    assert not stale.exists()
-    assert not list(tmp_path.glob(".*.jsonl.*"))
+def test_rerun_into_same_folder_removes_the_markdown_it_no_longer_makes(tmp_path: Path) -> None:
+    """The Markdown files of an earlier run (listed in its manifest) that this run does
+    not make go; a file no run listed stays, whatever its name."""
+    first, *others = sorted(SEEDS.iterdir())
+    run([str(first)], tmp_path, PipelineConfig())
+    (earlier,) = (tmp_path / "articles").iterdir()
+    unknown = tmp_path / "articles" / "0000000000000000.md"
+    unknown.write_text("not listed by any run")
+    run([str(o) for o in others], tmp_path, PipelineConfig())
+    assert not earlier.exists()
+    assert unknown.read_text() == "not listed by any run"
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    made = sorted(p.name for p in (tmp_path / "articles").iterdir() if p != unknown)
+    assert manifest["written"]["markdown"] == made and len(made) == len(others)
+    assert not list(tmp_path.glob(".newsclean-tmp-*"))
 
 
 def test_a_failed_parquet_conversion_fails_the_run_without_a_manifest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Parquet is written on a background thread beside the report: its error still
-    reaches the run, and the manifest (written last) is not there to vouch for it."""
-    from pipeline.output import write
+    reaches the run (as the one-line `OutputError`), and the manifest (written last) is
+    not there to vouch for it."""
+    from pipeline.output import parquet
 
-    def broken(out: Path) -> None:
-        raise OSError("disk full")
+    def broken(path: Path, jsonl: Path) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(write, "_write_parquet_file", broken)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(parquet, "write_parquet", broken)
+    with pytest.raises(OutputError, match="No space left on device"):
         run([str(SEEDS)], tmp_path / "out", PipelineConfig())
     assert (tmp_path / "out" / "report.html").is_file()  # the report ran meanwhile
     assert not (tmp_path / "out" / "manifest.json").exists()
+    assert not list((tmp_path / "out").glob(".newsclean-tmp-*"))
 
 
 @pytest.mark.parametrize("count", [0, 1, 5], ids=["none", "one", "five"])

@@ -134,14 +134,21 @@ def _summary(
         by_category[category(reason)] += n
     counts = manifest.get("counts")
     counts = counts if isinstance(counts, Mapping) else {}
-    inputs = integer(counts.get("inputs"))
+
+    def count(key: str, otherwise: int) -> int:
+        """The run summary's count (the manifest's: the CLI line and the manifest show
+        the same), or what the page's own pass counted when it has none."""
+        value = integer(counts.get(key))
+        return value if value is not None else otherwise
+
     paragraph_total = levels[ClusterLevel.PARAGRAPH]
     return Summary(
-        inputs=inputs if inputs is not None else tally.total + quarantine_total,
-        articles=tally.total,
-        quarantined=quarantine_total,
-        kept=tally.kept,
-        removed=sum(reasons.values()),
+        inputs=count("inputs", tally.total + quarantine_total),
+        articles=count("articles", tally.total),
+        quarantined=count("quarantined", quarantine_total),
+        kept=count("paragraphs_kept", tally.kept),
+        removed=count("paragraphs_removed", sum(reasons.values())),
+        dropped=count("duplicates_dropped", 0),
         document_clusters=sum(levels.values()) - paragraph_total,
         paragraph_clusters=paragraph_total,
         duplicate_articles=tally.duplicates,

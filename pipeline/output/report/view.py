@@ -197,6 +197,8 @@ class Summary:
     chars_after: int
     reasons: tuple[ReasonRow, ...]
     by_category: tuple[tuple[Category, int], ...]
+    dropped: int = 0
+    """Articles left out as near copies (`--drop-duplicate-articles`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,9 @@ def test_removed_paragraphs_sit_where_they_were(seed_out: Path) -> None:
 def test_cap_shows_first_articles_but_counts_all(seed_out: Path) -> None:
     articles, quarantined, manifest = load(seed_out)
     cross, clusters = crossdoc(articles)
+    # the records were edited here: the run's counts (the manifest's, which the page shows
+    # first) are not theirs, so the page counts them itself
+    manifest = {key: value for key, value in manifest.items() if key != "counts"}
     page = render_report(cross, quarantined, manifest, clusters, ReportConfig(max_articles=1))
     doc = parse(page)
     assert len(doc.find_class("article")) == 1
