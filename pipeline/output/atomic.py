@@ -69,5 +69,12 @@ class AtomicFile:
                 self.fh.close()  # also when the flush failed (a full disk): no fd left open
             if exc_type is None:
                 os.replace(self.tmp, self.path)
+        except OSError as failed:
+            if failed.filename is None and failed.errno is not None:
+                raise OSError(failed.errno, failed.strerror, str(self.path)) from failed
+            raise
         finally:
             self.tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
+            # a write that failed (a full disk) names no file: name the one it was for
+            raise OSError(exc.errno, exc.strerror, str(self.path)) from exc
