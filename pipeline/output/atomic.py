@@ -27,7 +27,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     Renamed over `path` only if the block succeeds; removed otherwise.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=f"-{path.name}")
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=f"-{path.name}.tmp")
     os.fchmod(fd, OUTPUT_MODE)
     os.close(fd)
     tmp = Path(name)
@@ -51,7 +51,7 @@ class AtomicFile:
     def __enter__(self) -> IO[str]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(
-            dir=self.path.parent, prefix=TEMP_PREFIX, suffix=f"-{self.path.name}"
+            dir=self.path.parent, prefix=TEMP_PREFIX, suffix=f"-{self.path.name}.tmp"
         )
         os.fchmod(fd, OUTPUT_MODE)
         self.tmp = Path(name)

@@ -26,7 +26,8 @@ from typing import IO
 from pipeline.output.names import MANIFEST, MARKDOWN_DIR
 
 TEMP_PREFIX = ".newsclean-tmp-"
-"""Every temporary file of a run starts with this: atomic writes, spools, the probe."""
+"""Every temporary file of a run starts with this (atomic writes, spools, the probe), and
+none ends like a final name (`.md`, `.jsonl`): a tool listing `*.md` never sees one."""
 
 JOURNAL = ".newsclean-written"
 """Names of the Markdown files written so far (one a line), while the writers run."""

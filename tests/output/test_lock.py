@@ -92,11 +92,11 @@ def test_stale_temporaries_are_swept_and_nothing_else(tmp_path: Path) -> None:
     """Only the reserved namespace: a user's dotfile shaped like a temporary name of
     another tool (`.env.prod.override`, once taken for one) stays."""
     stale = [
-        f"{TEMP_PREFIX}k2j4_x9a-articles.jsonl",
-        f"{TEMP_PREFIX}abcdefgh-manifest.json",
+        f"{TEMP_PREFIX}k2j4_x9a-articles.jsonl.tmp",
+        f"{TEMP_PREFIX}abcdefgh-manifest.json.tmp",
         f"{TEMP_PREFIX}probe-0123abcd",
         f"{TEMP_PREFIX}q1w2e3r4-articles.spool",
-        f"articles/{TEMP_PREFIX}zz99yy88-0123456789abcdef.md",
+        f"articles/{TEMP_PREFIX}zz99yy88-0123456789abcdef.md.tmp",
     ]
     kept = [
         "articles.jsonl",
