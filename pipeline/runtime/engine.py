@@ -98,8 +98,11 @@ def finish_run(
 ) -> RunSummary:
     """Everything after per-document processing: the corpus-level steps and the writing.
 
-    Returns `summary` with the corpus-level edits counted and timed, as the manifest has
-    it; `summary` itself is left as it was, so a retry can start from it again.
+    Returns `summary` with the counts of the records written (`RunSummary.written`: what
+    the files hold, after the corpus-level edits) and timed, as the manifest and the
+    report have it; `summary` itself is left as it was, so a retry can start from it
+    again. A persistent index that fails here leaves the outputs written without it and
+    the failure in `index_error` (`cross_documents_kept`).
     The records may be spooled on disk (see `collect`): iterate over them as often as
     needed, but do not gather them all into memory — a run can hold 100,000 articles.
     `first` is the cross-document step's first pass if `collect` took it (used once: a
