@@ -180,3 +180,23 @@ def test_estimate_jaccard(agree: int, expected: float) -> None:
     a = (1, 2, 3, 4)
     b = tuple(x if i < agree else 0 for i, x in enumerate(a))
     assert estimate_jaccard(a, b, rows=2) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        pytest.param(lambda store: store.begin_run(), id="begin_run"),
+        pytest.param(lambda store: store.query([[1, 2]]), id="query"),
+        pytest.param(lambda store: store.entries(["a"]), id="entries"),
+        pytest.param(lambda store: store.reset(), id="reset"),
+    ],
+)
+def test_a_sqlite_failure_after_opening_is_an_index_error(tmp_path: Path, action) -> None:
+    """A full disk or a corrupt file met mid-run must reach the run as an index failure
+    (which it reports and survives), not as a raw sqlite3 traceback."""
+    from pipeline.crossdoc.index.sqlite import SqliteIndex
+
+    store = SqliteIndex(tmp_path / "index.sqlite", max_bucket=10)
+    store.db.close()  # every later statement fails inside sqlite3
+    with pytest.raises(IndexStoreError, match=r"index .*index\.sqlite: cannot"):
+        action(store)
