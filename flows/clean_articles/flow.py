@@ -30,7 +30,7 @@ from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
 from prefect.context import FlowRunContext
 from prefect.exceptions import CancelledRun
 from prefect.futures import PrefectFuture
-from prefect.states import Cancelled, Completed
+from prefect.states import Cancelled, Completed, Failed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
@@ -227,7 +227,9 @@ def clean_articles(
     A batch that still fails after its retries does not sink the run: its documents are
     quarantined with the error and the run ends Completed, named `CompletedWithFailedBatches`.
     An output folder another run holds ends the run Cancelled (`BUSY_STATE`): nothing
-    went wrong, there was nothing this run could do. `chunk_size` None: the task
+    went wrong, there was nothing this run could do. A shared index that fails at the
+    end ends the run Failed, its outputs written from this run alone (the CLI's exit 2).
+    `chunk_size` None: the task
     runner's default (`CHUNK_SIZES`).
     """
     started = time.perf_counter()
@@ -302,6 +304,12 @@ def _finish(out: Path, summary: RunSummary, tally: BatchTally, mapping: HostMapp
         tally.batches,
     )
     publish_artifacts(out, tally.failed, mapping)
+    if summary.index_error is not None:
+        # The outputs are written, from this run alone: a schedule must not take that
+        # for a normal run, since duplicates of earlier runs went unmarked.
+        message = f"{summary.index_error} (the outputs were written without the index)"
+        get_run_logger().error("%s", message)
+        return Failed(message=message, data=counts)
     if tally.failed:
         return Completed(
             name=PARTIAL_STATE,

@@ -33,6 +33,7 @@ from pipeline.output import output_lock
 from pipeline.output.names import ARTICLES, MANIFEST, QUARANTINE, REPORT
 from pipeline.process import process_document
 from pipeline.runtime import run
+from tests.fake_redis import HalfRedis
 from tests.support import ROOT, SEEDS
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
@@ -417,3 +418,19 @@ def test_a_hanging_page_times_out_under_the_thread_runner(
         ("zz_empty.html", "timed out after 0.5 s (limits.document_seconds)")
     ]
     assert state.result()["articles"] == 5
+
+
+def test_a_shared_index_failing_at_the_end_fails_the_run_with_its_outputs_kept(
+    tmp_path: Path, half_redis: HalfRedis
+) -> None:
+    """A schedule must not take a run whose duplicates of earlier runs went unmarked for
+    a normal one; its outputs (from this run alone) are kept all the same."""
+    url = f"redis://127.0.0.1:{half_redis.port}/0"
+    out = tmp_path / "out"
+    state = run_flow(SEEDS, out, index=url)
+    assert state.is_failed()
+    assert (state.message or "").startswith(f"index {url} failed")
+    assert "written without the index" in (state.message or "")
+    records = (out / ARTICLES).read_text(encoding="utf-8").splitlines()
+    assert len(records) == len(list(SEEDS.iterdir()))
+    assert json.loads((out / MANIFEST).read_text())["run"]["index_error"]
