@@ -22,6 +22,10 @@ LIST_LINKS = 0.2
 """A trailing run of list items this much inside links is a list of other stories."""
 MAX_DATELINE_WORDS = 12
 """Above the story, a line of at most this many words with a date is a dateline."""
+MAX_MARKER_WORDS = 6
+"""An end marker is a label; a full sentence longer than this is never one."""
+LINK_HEAVY = 0.5
+"""A heading or table row this much inside links is a teaser, not the story's structure."""
 MIN_SEQUEL_PROSE = 2
 """After an end marker, fewer prose paragraphs than this never make the story go on."""
 SEQUEL_PROSE_SHARE = 0.5
@@ -66,6 +70,8 @@ def cut_at_end_marker(
     """
     screens = screens_of(markers)
     for i in range(start + 1, len(lines)):
+        if lines[i].sentence and lines[i].words > MAX_MARKER_WORDS:
+            continue  # "More on that in a follow-up post about ...": a sentence, not a label
         hit = match(lines[i], markers, screens=screens)
         if hit is None:
             continue
@@ -85,9 +91,7 @@ def cut_at_end_marker(
 def is_prose(line: Line, config: CleanConfig) -> bool:
     """Body text that is nobody's teaser: running prose, hardly linked, not cut off."""
     return (
-        is_body(line, config)
-        and line.link_share < LIST_LINKS
-        and not TRUNCATED.search(line.text)
+        is_body(line, config) and line.link_share < LIST_LINKS and not TRUNCATED.search(line.text)
     )
 
 
@@ -96,18 +100,29 @@ def story_goes_on(lines: list[Line], reasons: Reasons, marker: int, config: Clea
 
     Counted from the marker to the last prose paragraph after it (a footer further down
     says nothing about the marker): at least `MIN_SEQUEL_PROSE` prose paragraphs, making
-    `SEQUEL_PROSE_SHARE` of those lines or more. Lines already removed count as chrome
-    there, so a teaser list (linked headlines, each with a summary) or a comment thread
-    (names, dates and "Reply" around each comment) stays below the share, while a story
-    with its subheadings and the odd caption stays above it.
+    `SEQUEL_PROSE_SHARE` or more of the lines there that are not the story's own
+    structure (headings, table rows, unlinked list items). Lines already removed count
+    as chrome, so a teaser list (linked headlines, each with a summary) or a comment
+    thread (names, dates and "Reply" around each comment) stays below the share.
     """
     prose = [
         j for j in range(marker + 1, len(lines)) if j not in reasons and is_prose(lines[j], config)
     ]
     if len(prose) < MIN_SEQUEL_PROSE:
         return False
-    window = prose[-1] - marker
-    return len(prose) >= SEQUEL_PROSE_SHARE * window
+    chrome = sum(
+        1
+        for j in range(marker + 1, prose[-1])
+        if j in reasons or not (is_prose(lines[j], config) or _structure(lines[j]))
+    )
+    return len(prose) >= SEQUEL_PROSE_SHARE * (len(prose) + chrome)
+
+
+def _structure(line: Line) -> bool:
+    """A heading, a table row or an unlinked list item: the story's own structure."""
+    if line.kind in (ParagraphKind.HEADING, ParagraphKind.TABLE):
+        return line.link_share < LINK_HEAVY
+    return line.kind is ParagraphKind.LIST_ITEM and line.link_share < LIST_LINKS
 
 
 def peel_tail(lines: list[Line], reasons: Reasons, start: int, config: CleanConfig) -> None:
