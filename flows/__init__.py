@@ -1,5 +1,5 @@
 """Prefect flows over the `pipeline/` stages.
 
-Kept apart from `pipeline/` so the library never pays Prefect's import cost (about 2 s)
-and stays usable without it; everything here is a thin orchestration layer.
+Kept apart from `pipeline/` so the library never pays Prefect's import cost (seconds, at
+every start) and stays usable without it; everything here is a thin orchestration layer.
 """

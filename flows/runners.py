@@ -2,13 +2,13 @@
 
 Prefect fixes a flow's task runner in its decorator; a deployment parameter cannot change
 it. So the flow builds the runner it is asked for and submits its batch tasks to it
-directly, which keeps one flow run (about 1 s of overhead) instead of a subflow per mode.
+directly, which keeps one flow run instead of a subflow per mode (each flow run has a fixed cost).
 
 `processes` keeps the task runs on threads and hands each batch's documents to a
 forkserver process pool (`compute_pool`), as the CLI does. Prefect's own
 `ProcessPoolTaskRunner` spawns fresh interpreters that each import Prefect, run the task
-engine and pickle whole task states back: measured on 1,000 documents on 2 cores, that
-alone made the flow about 1.4x the CLI. Task runs, retries, caching and logs are the
+engine and pickle whole task states back: that alone made the flow cost far more than
+the CLI (docs/benchmarks.md, Flow overhead). Task runs, retries, caching and logs are the
 same either way; only the documents travel to the workers.
 """
 
@@ -89,7 +89,7 @@ def api_url_for_workers(api_url: str) -> Iterator[None]:
 
     Spawned workers (process pool, LocalCluster) inherit the environment, not the
     in-memory settings: without this, a flow run in ephemeral mode or under the test
-    harness makes every worker start its own temporary server (15 s each) and report task
+    harness makes every worker start its own temporary server (seconds each) and report task
     runs to a database nobody reads.
     """
     previous = os.environ.get("PREFECT_API_URL")

@@ -26,16 +26,17 @@ from pipeline.validate import positive as _positive
 MAX_NUM_PERM = 4096
 """Largest `num_perm`: signatures take num_perm x 8 bytes per paragraph and unit."""
 MAX_WORKERS = 256
-"""Most worker processes: each holds a whole extraction stack (~150 MB)."""
+"""Most worker processes: each holds a whole extraction stack in memory."""
 
 
 @dataclass(frozen=True, slots=True)
 class ReadConfig:
     max_bytes: int = 20_000_000
     """Largest input (or archive record) accepted, after decompression; larger ones are
-    quarantined. It bounds memory and the uninterruptible parse time: a 20 MB page takes
-    about 25 s and 600 MB of memory through extraction, and real news pages are < 5 MB.
-    At most 2**31-1 (`validate.INT_MAX`): an input is held in memory whole."""
+    quarantined. It bounds memory and the parse time no time limit can interrupt (a call
+    into libxml2), both of which grow with the page; real news pages are a small fraction
+    of the default (docs/benchmarks.md, Hostile inputs). At most 2**31-1
+    (`validate.INT_MAX`): an input is held in memory whole."""
     max_gzip_ratio: int = 200
     """Decompressed/compressed ratio beyond which a compressed stream (a gzip file, a
     JSONL.gz or WARC.gz archive, a gzip member, an HTTP content encoding) is treated as a
@@ -64,11 +65,11 @@ class ExtractConfig:
     favor_recall: bool = True
     """Recall mode plus the cleaning stage beats precision mode: cleaning removes what
     recall mode lets through, but nothing brings back what precision mode drops
-    (measured with `python -m bench.extraction`)."""
+    (`python -m bench.extraction` compares the modes: docs/benchmarks.md)."""
     include_tables: bool = True
     fast: bool = True
     """Skip trafilatura's fallback extractors (readability, jusText) on the first pass:
-    about a third less CPU. A fragment is caught by `fallback_ratio` instead."""
+    they cost CPU on every page. A fragment is caught by `fallback_ratio` instead."""
     fallback_ratio: float = 0.2
     """An extraction holding less than this share of the page's visible text (outside
     scripts and styles) is tried again in trafilatura's default mode, with its fallback
@@ -151,9 +152,9 @@ class ReportConfig:
     """Write `report.html`."""
     max_articles: int = 200
     """Articles shown in full; the summary and charts always count every article.
-    A page is for reading: 200 articles make ~2.5 MB of HTML, 1,000 make ~13 MB that
-    browsers open slowly and that took 0.6 s to render, as long as the whole
-    cross-document step of a 1,000-page run."""
+    A page is for reading: its size and its rendering time grow with every article shown,
+    and past a few hundred articles browsers open it slowly and rendering it costs as
+    much as a large part of the run (docs/benchmarks.md, Throughput and memory)."""
     max_members: int = 20
     """Members listed per duplicate cluster (the canonical first); the rest are counted."""
     chart_sources: int = 40

@@ -3,7 +3,7 @@
 A package's `__main__` and not a `flows/clean_articles.py` of its own, because of how
 process pools start workers: they re-import the parent's main module unless its name
 ends in `.__main__`. As a plain module, every worker of the `processes` runner imported
-Prefect with it (~1 s of CPU per worker, at the start of every run).
+Prefect with it: all of its import cost again in every worker, at the start of every run.
 
 Prefect is looked for before the command line is imported (which imports Prefect), so
 that without the `flows` extra the command says what to install.

@@ -53,8 +53,8 @@ CHUNK_SIZES = {"threads": 200, "processes": 200, "dask": 50}
 """Documents per task when the run does not say, by task runner. Dask balances whole
 tasks over its workers, so a run needs several per worker: 20 per 1,000 documents. On
 threads the GIL runs one batch at a time anyway, and `processes` balances its pool by
-the slices of each batch: there, fewer and larger tasks cost less (41 task runs per
-1,000 documents took ~1.4 s of the server's CPU, 11 took ~0.6 s)."""
+the slices of each batch: there, fewer and larger tasks cost less, since every task run
+costs the API server CPU of its own (docs/benchmarks.md, Flow overhead)."""
 PROCESS_RETRIES = 1
 IN_FLIGHT_PER_CORE = 3
 SUMMARY_KEY = "clean-articles-summary"

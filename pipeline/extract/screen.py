@@ -29,7 +29,7 @@ from pipeline.errors import ExtractionError
 MAX_ELEMENTS = 200_000
 """Start tags beyond which the page is refused: every element costs the extractors memory
 and time, and real pages stay far below this count, where a page still fits the run's
-memory bound (see docs/benchmarks.md, Robustness)."""
+memory bound (see docs/benchmarks.md, Hostile inputs)."""
 MAX_ATTRIBUTE_TOKENS = 2_000
 """Attribute tokens of one element beyond which the page is refused: libxml2 is still fast
 at this count, and real pages stay far below it."""

@@ -11,7 +11,7 @@ What it cannot bound: a single call into C that never returns to the interpreter
 parsing, libxml2 tree operations) is only interrupted when it returns. Those calls are
 linear in the size of their input, and the input is capped by `read.max_bytes`, so the
 effective bound is the limit plus the longest such call on the largest input allowed
-(see docs/benchmarks.md for how long that is).
+(docs/benchmarks.md, Hostile inputs, says how long that is).
 
 Where it works: in the main thread of any process — the CLI, and the main thread of each
 `ProcessPoolExecutor` worker, which is where a pool runs its tasks. Signals only reach
