@@ -29,10 +29,15 @@ from trafilatura.metadata import (
 )
 
 from pipeline.extract.author import page_author
+from pipeline.extract.byline import visible_byline
+from pipeline.extract.jsonld import LinkedData, linked_data
+from pipeline.extract.names import author_names, join_names
 from pipeline.fields import http_url, iso_date, unicode_text
 from pipeline.model import Metadata
 
 _WS = re.compile(r"\s+")
+# The longest second-level label of a country domain ("co" in co.uk, "com" in com.au).
+_SECOND_LEVEL_MAX = 3
 _SITE_FROM_URL = re.compile(r"https?://(?:www\.|w[0-9]+\.)?([^/]+)")
 # htmldate options: prefer the publication date over the last modification.
 _DATE_PARAMS: dict[str, Any] = {"original_date": True, "extensive_search": True}
@@ -41,13 +46,14 @@ _DATE_PARAMS: dict[str, Any] = {"original_date": True, "extensive_search": True}
 def page_metadata(tree: html.HtmlElement, url: str | None = None) -> Metadata:
     """Never raises for odd metadata: a field that cannot be read stays None."""
     meta = examine_meta(tree)
-    if meta.author and " " not in meta.author:
-        meta.author = None  # a single token is a handle or a site name, not a byline
+    meta_author = meta.author
     with contextlib.suppress(Exception):  # trafilatura guards this call the same way
         meta = extract_meta_json(tree, meta)
+    ld = linked_data(tree)
     title = meta.title or extract_title(tree)
-    author = meta.author or page_author(tree)
     page_url = meta.url or extract_url(tree, url)
+    sites = _site_names(meta.sitename, ld, page_url or url)
+    author = _author(tree, ld, meta_author, sites)
     date = find_date(tree, url=page_url, **_DATE_PARAMS)
     site = meta.sitename or extract_sitename(tree)
     if site:
@@ -65,6 +71,42 @@ def page_metadata(tree: html.HtmlElement, url: str | None = None) -> Metadata:
         site=_tidy(site),
         url=http_url(_tidy(page_url)) or http_url(url),
     )
+
+
+def _author(
+    tree: html.HtmlElement, ld: LinkedData, meta_author: str | None, sites: list[str]
+) -> str | None:
+    """The first source that yields a plausible name, most explicit first.
+
+    The JSON-LD author Person is the page's own statement; the visible "By …" line is what
+    a reader sees and, where a meta tag names someone else (the account that uploaded the
+    post), is the one the page shows as author; then the meta tags; then trafilatura's
+    walk over author-classed elements, the noisiest source. An Organization named as author
+    in JSON-LD is the publisher restated more often than a desk's name, and is not used.
+    """
+    names = [n for a in ld.authors for n in author_names(a, sites)]
+    if not names:
+        names = visible_byline(tree, sites)
+    if not names:
+        names = author_names(meta_author, sites)
+    if not names:
+        names = author_names(page_author(tree), sites)
+    return join_names(names)
+
+
+def _site_names(sitename: str | None, ld: LinkedData, url: str | None) -> list[str]:
+    """The names a site goes by: its declared names and its domain's words."""
+    names = [n for n in (sitename, *ld.publishers) if n]
+    host = ""
+    if url and (found := _SITE_FROM_URL.match(url)):
+        host = found[1].split(":")[0].lower()
+    labels = host.split(".")[:-1]
+    if len(labels) > 1 and len(labels[-1]) <= _SECOND_LEVEL_MAX:  # co.uk, com.au
+        labels = labels[:-1]
+    if labels:
+        names.append(max(labels, key=len))
+        names.append("".join(labels))
+    return names
 
 
 def _tidy(value: str | None) -> str | None:
