@@ -30,6 +30,7 @@ from trafilatura.metadata import (
 
 from pipeline.extract.author import page_author
 from pipeline.extract.byline import visible_byline
+from pipeline.extract.dates import headline_dates, page_date
 from pipeline.extract.jsonld import LinkedData, linked_data
 from pipeline.extract.names import author_names, join_names
 from pipeline.fields import http_url, iso_date, unicode_text
@@ -38,6 +39,8 @@ from pipeline.model import Metadata
 _WS = re.compile(r"\s+")
 # The longest second-level label of a country domain ("co" in co.uk, "com" in com.au).
 _SECOND_LEVEL_MAX = 3
+_MIN_HEADLINE_CHARS = 4
+_MAX_HEADLINE_CHARS = 300
 _SITE_FROM_URL = re.compile(r"https?://(?:www\.|w[0-9]+\.)?([^/]+)")
 # htmldate options: prefer the publication date over the last modification.
 _DATE_PARAMS: dict[str, Any] = {"original_date": True, "extensive_search": True}
@@ -50,11 +53,12 @@ def page_metadata(tree: html.HtmlElement, url: str | None = None) -> Metadata:
     with contextlib.suppress(Exception):  # trafilatura guards this call the same way
         meta = extract_meta_json(tree, meta)
     ld = linked_data(tree)
-    title = meta.title or extract_title(tree)
+    title = _headline(tree) or meta.title or extract_title(tree)
     page_url = meta.url or extract_url(tree, url)
     sites = _site_names(meta.sitename, ld, page_url or url)
     author = _author(tree, ld, meta_author, sites)
-    date = find_date(tree, url=page_url, **_DATE_PARAMS)
+    markup_date = iso_date(find_date(tree, url=page_url, **_DATE_PARAMS))
+    date = page_date(markup_date, headline_dates(tree), stated=iso_date(ld.published))
     site = meta.sitename or extract_sitename(tree)
     if site:
         site = site.lstrip("@")
@@ -67,10 +71,28 @@ def page_metadata(tree: html.HtmlElement, url: str | None = None) -> Metadata:
     return Metadata(
         title=_tidy(title),
         author=_tidy(author),
-        date=iso_date(date),
+        date=date,
         site=_tidy(site),
         url=http_url(_tidy(page_url)) or http_url(url),
     )
+
+
+def _headline(tree: html.HtmlElement) -> str | None:
+    """The page's one `<h1>`: the headline as the reader sees it.
+
+    Meta and JSON-LD titles are often written for search results and social cards (another
+    wording, a site suffix); a page with a single `<h1>` shows its headline there. With
+    several `<h1>`s (a logo, a section name, teasers) none of them is trusted.
+    """
+    headings = [h for h in tree.iter("h1") if not _in_chrome(h)]
+    if len(headings) != 1:
+        return None
+    text = " ".join(" ".join(headings[0].itertext()).split())
+    return text if _MIN_HEADLINE_CHARS <= len(text) <= _MAX_HEADLINE_CHARS else None
+
+
+def _in_chrome(element: html.HtmlElement) -> bool:
+    return any(a.tag in ("nav", "footer", "aside") for a in element.iterancestors())
 
 
 def _author(
