@@ -27,8 +27,9 @@ _OPENER = re.compile(
 )
 # Where a byline's names end: a separator, a date, a time, a role or "updated" note.
 _END = re.compile(
-    r"\s*(?:[|·•\n\r\t]|\s[-–—]\s|\d|\b(?:on|in|at|updated|published|posted|last|"
-    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b\.?\s|$)",
+    r"\s*(?:[|·•\n\r\t]|\s[-–—]\s|\d|\b(?:on|in|at|updated|published|posted|last)\b|"
+    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|january|february|march|april|may|"
+    r"june|july|august|september|october|november|december)\b\.?\s*\d|$)",
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"^(?:[^\W\d_][\w'’.\-]*|[^\W\d_]\.)$")
@@ -37,7 +38,7 @@ _JOINERS = frozenset(("and", "&", ",", "und", "et", "y", "e"))
 # Words that open a sentence ("By Following These Steps You …"), not a name.
 _FUNCTION_WORDS = vocabulary("""
     a an the this these those that there their them they you your we our us i it its he
-    she his her is are was be been will can may have has with for to of about all any
+    she his her is are was be been will can have has with for to of about all any
     each every some one no not using following doing making
     """)
 _SKIPPED = ("nav", "footer", "aside", "form", "button", "select", "noscript", "script", "style")
