@@ -50,6 +50,7 @@ _ORGANISATION_TYPES = frozenset(
     ("organization", "newsmediaorganization", "corporation", "localbusiness", "website")
 )
 _PERSON_TYPES = frozenset(("person",))
+_REFERENCE_KEYS = frozenset(("@id", "@type"))
 # Deeper than any real block; a guard against self-nesting data, not a limit in practice.
 _MAX_DEPTH = 12
 _MAX_SCRIPT_CHARS = 2_000_000
@@ -81,7 +82,11 @@ def linked_data(tree: html.HtmlElement) -> LinkedData:
         except ValueError:
             continue
         nodes.extend(_nodes(data, 0))
-    by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
+    by_id: dict[str, dict[str, Any]] = {}
+    for node in nodes:
+        # A reference ({"@id": …} alone) must not shadow the node it points to.
+        if isinstance(node.get("@id"), str) and not set(node) <= _REFERENCE_KEYS:
+            by_id.setdefault(node["@id"], node)
     article = _main_work(nodes)
     publishers = _site_names(nodes, article, by_id)
     if article is None:
@@ -152,7 +157,7 @@ def _add_author(
         return
     if not isinstance(value, dict):
         return
-    if set(value) <= {"@id", "@type"} and isinstance(value.get("@id"), str):
+    if set(value) <= _REFERENCE_KEYS and isinstance(value.get("@id"), str):
         value = by_id.get(value["@id"], value)
     name = _person_name(value)
     if name is None:
