@@ -6,6 +6,14 @@ metadata time (measured on the scrapinghub development set). This module runs th
 steps in the same order, minus those three; and because the body is then extracted
 without a URL, trafilatura no longer resolves every link of the page against it.
 
+Where the page's sources disagree, they are weighed by what a reader of the page sees:
+the title is the page's one `<h1>` before the meta and JSON-LD titles written for search
+results; the author comes from the JSON-LD Person, the visible "By …" line, the meta tags
+and trafilatura's byline walk, in that order, each name checked by `extract.names` (no
+label, button, date or site name as an author); the date is htmldate's reading of the
+markup when the article header shows it, else the date written in the header
+(`extract.dates`).
+
 Each field leaves in its documented form (`pipeline.fields`): text as valid Unicode, the
 date as `YYYY-MM-DD`, the URL an absolute http(s) URL — a canonical link of `javascript:`
 or a relative path is not one, and None is better than a value a reader cannot trust.
