@@ -40,7 +40,7 @@ from pipeline.extract.author import page_author
 from pipeline.extract.byline import visible_byline
 from pipeline.extract.dates import headline_dates, page_date
 from pipeline.extract.jsonld import LinkedData, linked_data
-from pipeline.extract.names import author_names, join_names
+from pipeline.extract.names import author_names, is_site_name, join_names
 from pipeline.fields import http_url, iso_date, unicode_text
 from pipeline.model import Metadata
 
@@ -61,9 +61,9 @@ def page_metadata(tree: html.HtmlElement, url: str | None = None) -> Metadata:
     with contextlib.suppress(Exception):  # trafilatura guards this call the same way
         meta = extract_meta_json(tree, meta)
     ld = linked_data(tree)
-    title = _headline(tree) or meta.title or extract_title(tree)
     page_url = meta.url or extract_url(tree, url)
     sites = _site_names(meta.sitename, ld, page_url or url)
+    title = _headline(tree, sites) or meta.title or extract_title(tree)
     author = _author(tree, ld, meta_author, sites)
     markup_date = iso_date(find_date(tree, url=page_url, **_DATE_PARAMS))
     date = page_date(markup_date, headline_dates(tree), stated=iso_date(ld.published))
@@ -85,18 +85,23 @@ def page_metadata(tree: html.HtmlElement, url: str | None = None) -> Metadata:
     )
 
 
-def _headline(tree: html.HtmlElement) -> str | None:
+def _headline(tree: html.HtmlElement, sites: list[str]) -> str | None:
     """The page's one `<h1>`: the headline as the reader sees it.
 
     Meta and JSON-LD titles are often written for search results and social cards (another
     wording, a site suffix); a page with a single `<h1>` shows its headline there. With
-    several `<h1>`s (a logo, a section name, teasers) none of them is trusted.
+    several `<h1>`s (a logo, a section name, teasers) none of them is trusted, nor one
+    that only names the site (a logo in an `<h1>` on a page whose headline is an `<h2>`).
     """
     headings = [h for h in tree.iter("h1") if not _in_chrome(h)]
     if len(headings) != 1:
         return None
     text = " ".join(" ".join(headings[0].itertext()).split())
-    return text if _MIN_HEADLINE_CHARS <= len(text) <= _MAX_HEADLINE_CHARS else None
+    if not _MIN_HEADLINE_CHARS <= len(text) <= _MAX_HEADLINE_CHARS or is_site_name(
+        text, sites, exact=True
+    ):
+        return None
+    return text
 
 
 def _in_chrome(element: html.HtmlElement) -> bool:

@@ -74,6 +74,7 @@ CUT_WORDS = FOREIGN_WORDS | vocabulary("""
 _BY = re.compile(r"^.*?\b(?:written|reviewed|posted|recipe|edited|story|words)?\s*by\s+", re.I)
 _MAX_NAME_CHARS = 70
 _MIN_WORD_LETTERS = 2
+_MIN_SITE_PREFIX = 4
 _MAX_NAME_WORDS = 6
 
 
@@ -153,14 +154,16 @@ def looks_like_organisation(name: str) -> bool:
     )
 
 
-def is_site_name(name: str, site_names: Iterable[str]) -> bool:
-    """The name restates the site: equal to one of its names, or to its domain's words."""
+def is_site_name(name: str, site_names: Iterable[str], exact: bool = False) -> bool:
+    """The name restates the site: equal to one of its names or its domain's words, or
+    (unless `exact`) one of them followed by a legal form ("Kneib Dentistry PC")."""
     key = squeeze(name)
     if not key:
         return False
     for site in site_names:
         other = squeeze(site)
-        if other and (key == other or (len(other) >= 4 and key.startswith(other))):
+        prefixed = not exact and len(other) >= _MIN_SITE_PREFIX and key.startswith(other)
+        if other and (key == other or prefixed):
             return True
         initials = "".join(w[0] for w in _words(name) if w not in LABEL_WORDS)
         if len(initials) >= 3 and initials == other:

@@ -42,6 +42,14 @@ TITLES = {
         _page(_OG, "<h1>Harbour plan passes</h1>", before="<nav><h1>Menu</h1></nav>"),
         "Harbour plan passes",
     ),
+    "h1_naming_the_site_not_the_headline": (
+        _page(_OG, "<h2>Harbour plan passes</h2>", before="<h1>Harbor Ledger</h1>"),
+        "Harbour plan: what it means | Harbor Ledger",
+    ),
+    "h1_starting_with_the_site_words_kept": (
+        _page(_OG, "<h1>Harbor ledgers found in the old customs house</h1>"),
+        "Harbor ledgers found in the old customs house",
+    ),
     "jsonld_headline_without_h1": (
         _page(
             _ld(
