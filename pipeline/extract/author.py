@@ -66,7 +66,8 @@ def _patterns(source: str) -> list[re.Pattern[str]]:
     return [re.compile(p) for p in _RE_TEST.findall(source)]
 
 
-_MATCHES_TRAFILATURA = (
+# True when the installed trafilatura's byline XPaths are the ones the walks reproduce.
+WALKS_MATCH_TRAFILATURA = (
     tuple(map(_collapsed, AUTHOR_XPATHS)) == _AUTHOR_SOURCES
     and tuple(map(_collapsed, AUTHOR_DISCARD_XPATHS)) == _DISCARD_SOURCES
 )
@@ -152,7 +153,7 @@ _AUTHOR_WALKS: tuple[Callable[[etree._Element], Iterator[etree._Element]], ...] 
 
 def page_author(tree: html.HtmlElement) -> str | None:
     """What `trafilatura.metadata.extract_author(tree)` returns."""
-    if not _MATCHES_TRAFILATURA:
+    if not WALKS_MATCH_TRAFILATURA:
         return extract_author(tree)
     # The copy is the root of its own document, so `//` in trafilatura's XPaths is the
     # whole copy; each expression's matches are collected before any is deleted.

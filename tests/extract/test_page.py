@@ -40,7 +40,8 @@ PAGES = [
         url="https://www.cbssports.com/nfl/news/browns-player-on-mason-rudolphs-role-in-fight-with-myles-garrett-he-asked-for-it/",
         title="Browns player on Mason Rudolph's role in fight with Myles Garrett: He asked for it",
         author="Bryan DeArdo",
-        date="2019-11-19",
+        # The header reads "Nov 18, 2019 at 9:24 pm ET"; the markup's UTC stamp is the 19th.
+        date="2019-11-18",
         story=(
             "The Steelers spent Monday trying to distance themselves",
             "Browns DL Sheldon Richardson, however, decided to weigh in",
