@@ -21,6 +21,7 @@ milliseconds), live as long as the pool, and end with their parent (`lifeline`).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.process
@@ -179,7 +180,7 @@ class RenewingPool:
                 todo.append(i)
         ticket.left = len(todo)
         if not todo:
-            ticket.future.set_result(list(batch))
+            ticket.future.set_result([o for o in ticket.outcomes if o is not None])
             return ticket
         with self._lock:
             if self._closing:
@@ -198,10 +199,8 @@ class RenewingPool:
             return quarantine_all(ticket.batch, f"worker failed: {type(exc).__name__}: {exc}")
 
     def _wake(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # full: it is awake anyway; closed: stopping
             os.write(self._wake_w, b"\0")
-        except (BlockingIOError, OSError):  # full: it is awake anyway; closed: stopping
-            pass
 
     # the supervising thread
 
@@ -232,11 +231,9 @@ class RenewingPool:
             waiting += [worker.conn, worker.process.sentinel]
         ready = wait(waiting, timeout)
         if self._wake_r in ready:
-            try:
+            with contextlib.suppress(BlockingIOError):
                 while os.read(self._wake_r, 4096):
                     pass
-            except BlockingIOError:
-                pass
         now = time.monotonic()
         for worker in list(self._pool):
             self._receive(worker, now)
@@ -329,10 +326,8 @@ class RenewingPool:
         if worker in self._pool:
             self._pool.remove(worker)
         if worker.ticket is None and worker.process.is_alive():
-            try:
+            with contextlib.suppress(OSError):
                 worker.conn.send(None)
-            except OSError:
-                pass
             worker.process.join(1.0)
         if worker.process.is_alive():
             worker.process.kill()
