@@ -49,6 +49,9 @@ STOPPED = "the run stopped before this document was processed"
 _PRELOAD = ["pipeline.runtime.lifeline", "pipeline.runtime.parallel", "pipeline.process"]
 """What the forkserver imports once: the watch on its parent first (see `lifeline`),
 then the pipeline, so that forked workers start ready."""
+_START_ATTEMPTS = 3
+"""Workers in a row that may die before they are ready before the pool gives up (their
+batches are then quarantined with the reason, instead of respawning for ever)."""
 _GRACE_SHARE = 0.25
 _GRACE_MIN_S = 1.0
 """A worker is given this much past the limit (a share of it, at least the minimum) to
@@ -143,6 +146,9 @@ class RenewingPool:
         self._queue: deque[tuple[Ticket, list[int]]] = deque()
         self._pool: list[_Worker] = []
         self._closing = False
+        self._broken = ""
+        """Why the pool stopped by itself (its workers could not start), if it did."""
+        self._failed_starts = 0
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)
@@ -183,8 +189,9 @@ class RenewingPool:
             ticket.future.set_result([o for o in ticket.outcomes if o is not None])
             return ticket
         with self._lock:
-            if self._closing:
-                raise RuntimeError("submit on a closed pool")
+            if self._closing:  # closed, or its workers cannot start: see `result`
+                ticket.future.set_exception(RuntimeError(self._broken or "the pool is closed"))
+                return ticket
             self._queue.append((ticket, todo))
         self._wake()
         return ticket
@@ -294,6 +301,7 @@ class RenewingPool:
         try:
             while not worker.ready and worker.conn.poll():
                 worker.ready = worker.conn.recv()[0] == "ready"
+                self._failed_starts = 0
             while worker.ticket is not None and worker.conn.poll():
                 kind, payload = worker.conn.recv()
                 ticket, index = worker.ticket, worker.sent.popleft()
@@ -312,6 +320,10 @@ class RenewingPool:
     def _lose(self, worker: _Worker, reason: str) -> None:
         """The worker is gone: its document quarantined for `reason`, the rest of its
         batch queued first, and it is replaced when work comes."""
+        if not worker.ready:
+            self._failed_starts += 1
+            if self._failed_starts >= _START_ATTEMPTS:
+                raise RuntimeError(f"{_START_ATTEMPTS} worker processes died before starting")
         ticket = worker.ticket
         if ticket is not None and worker.sent:
             index = worker.sent.popleft()
@@ -337,11 +349,12 @@ class RenewingPool:
     def _fail_all(self, exc: BaseException) -> None:
         with self._lock:
             self._closing = True
+            self._broken = str(exc) or type(exc).__name__
             tickets = [t for t, _ in self._queue] + [w.ticket for w in self._pool if w.ticket]
             self._queue.clear()
         for ticket in tickets:
             if not ticket.future.done():
-                ticket.future.set_exception(RuntimeError(f"{type(exc).__name__}: {exc}"))
+                ticket.future.set_exception(RuntimeError(self._broken))
 
 
 def quarantine_all(batch: list[Item], reason: str, stage: Stage = Stage.EXTRACT) -> list[Outcome]:

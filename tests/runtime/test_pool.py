@@ -3,6 +3,7 @@ threads share the pool (the Prefect flow's concurrent batch tasks do)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import threading
@@ -56,6 +57,17 @@ def hanging(batch: list[Item], config: PipelineConfig) -> list[Outcome]:
     if any(item.source.startswith("hang") for item in batch):
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
         time.sleep(3600)
+    return echo(batch, config)
+
+
+class _DiesWhenLoaded:
+    """Unpickled in a worker, ends it before it is ready (like a broken import there)."""
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return (os._exit, (3,))
+
+
+def _echo_with(_: object, batch: list[Item], config: PipelineConfig) -> list[Outcome]:
     return echo(batch, config)
 
 
@@ -131,6 +143,15 @@ def test_a_worker_is_stopped_within_twice_the_limit(seconds: float, after: float
     assert kill_after(seconds) == after
     if after is not None and seconds >= 4:
         assert after <= 2 * seconds
+
+
+def test_workers_that_cannot_start_quarantine_the_batches_instead_of_respawning() -> None:
+    with RenewingPool(1, functools.partial(_echo_with, _DiesWhenLoaded())) as pool:
+        first = pool.result(pool.submit(_docs("a", 2), CONFIG), CONFIG)
+        later = pool.result(pool.submit(_docs("b", 1), CONFIG), CONFIG)
+    assert {reason(o) for o in first + later} == {
+        "worker failed: RuntimeError: 3 worker processes died before starting"
+    }
 
 
 @pytest.mark.parametrize("workers", [0, -1], ids=["zero", "negative"])
