@@ -191,6 +191,14 @@ def run_case(name: str, build: Callable[[Path], None], root: Path) -> None:
         f"{name:24} exit 0  {seconds:6.1f} s  peak {peak >> 20:5d} MB  "
         f"{articles} articles, {quarantined} quarantined"
     )
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    crossdoc = manifest.get("crossdoc", {})
+    print(
+        f"{'':26}cross-document step {manifest['timings'].get('crossdoc_s', 0):.1f} s, "
+        f"{crossdoc.get('pairs_verified')} pairs verified, "
+        f"{crossdoc.get('shingles_compared')} shingles compared, "
+        f"{crossdoc.get('paragraphs_too_long')} paragraphs too long"
+    )
     for line in (out / "quarantine.jsonl").read_text(encoding="utf-8").splitlines():
         print(f"{'':26}{json.loads(line)['reason'][:100]}")
 
