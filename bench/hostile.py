@@ -3,8 +3,10 @@
     python bench/hostile.py [--only NAME] [--keep DIR]
 
 Each case writes one hostile input and three good pages to a fresh folder and runs the
-pipeline over it in a child process (one worker, so the child's peak RSS is the run's),
-then prints the wall time, the peak RSS and what became of the hostile input. The tests
+pipeline over it in a child process (one worker: with a time limit, that is a worker
+process of its own), then prints the wall time, the peak RSS of the run's whole process
+tree (sampled; the run, its forkserver, worker and resource tracker) and what became of
+the hostile input. The tests
 in tests/behaviour/ use the same shapes scaled down; this shows the caps hold at the real
 sizes: every run should exit 0 with the good pages as articles, in seconds and well
 under 2 GB.
@@ -13,6 +15,7 @@ under 2 GB.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import subprocess
@@ -22,6 +25,8 @@ import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -83,22 +88,75 @@ def claims_25_mb(folder: Path) -> None:
     write_raw(folder / "claims.warc.gz", records, True)
 
 
+def crowded(folder: Path) -> None:
+    """1,200 elements of 1,990 attributes each, 13 MB: under the screen's cap per element,
+    yet one libxml2 parse call of tens of seconds, which the signal cannot interrupt (the
+    worker is stopped at the limit instead)."""
+    tag = "<p " + " ".join(f"a{i}" for i in range(1_990)) + ">x</p>"
+    (folder / "crowded.html").write_bytes(_page(54, tag * 1_200))
+
+
+def breaks_under_cap(folder: Path) -> None:
+    """199,000 `w<br>`: just under the screen's element cap (what a page may still cost)."""
+    (folder / "breaks-under-cap.html").write_bytes(_page(55, "<p>" + "w<br>" * 199_000 + "</p>"))
+
+
+def giant_paragraph(folder: Path) -> None:
+    """257 pages of 6 paragraphs and one 3.4 MB line holding every paragraph of them (the
+    cross-document step verified every paragraph against it: > 328 s)."""
+    import random
+
+    rng = random.Random(12)
+    words = ["".join(rng.choices("abcdefghij", k=rng.randint(3, 9))) for _ in range(4000)]
+    every = []
+    for i in range(257):
+        paragraphs = [
+            " ".join(rng.choice(words) for _ in range(rng.randint(150, 300))).capitalize() + "."
+            for _ in range(6)
+        ]
+        every += paragraphs
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        (folder / f"story-{i}.html").write_text(
+            f"<html><head><title>Story {i}</title></head><body><article>{body}</article>"
+            "</body></html>"
+        )
+    (folder / "bodies.json").write_text(json.dumps(every) + "\n")
+
+
 CASES: dict[str, Callable[[Path], None]] = {
     "newlines.jsonl.gz": newlines_jsonl_gz,
     "attributes.html": attributes,
     "breaks.html": breaks,
     "encoding-bomb.warc.gz": encoding_bomb,
     "claims-25-mb.warc.gz": claims_25_mb,
+    "crowded.html": crowded,
+    "breaks-under-cap.html": breaks_under_cap,
+    "giant-paragraph": giant_paragraph,
 }
 
 _CHILD = """
-import resource, sys
+import sys
 from pathlib import Path
 from pipeline.config import ParallelConfig, PipelineConfig
 from pipeline.runtime import run
-summary = run([sys.argv[1]], Path(sys.argv[2]), PipelineConfig(parallel=ParallelConfig(workers=1)))
-print(summary.articles, summary.quarantined, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+if __name__ == "__main__":
+    config = PipelineConfig(parallel=ParallelConfig(workers=1))
+    summary = run([sys.argv[1]], Path(sys.argv[2]), config)
+    print(summary.articles, summary.quarantined)
 """
+
+
+def _tree_rss(process: psutil.Process) -> int:
+    """RSS of `process` and every descendant (bytes; 0 for those already gone)."""
+    total = 0
+    try:
+        members = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    for member in members:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += member.memory_info().rss
+    return total
 
 
 def run_case(name: str, build: Callable[[Path], None], root: Path) -> None:
@@ -108,22 +166,38 @@ def run_case(name: str, build: Callable[[Path], None], root: Path) -> None:
         (folder / f"good-{i}.html").write_bytes(_page(i))
     build(folder)
     out = root / name / "out"
+    script = root / name / "child.py"
+    script.write_text(_CHILD)
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(folder), str(out)],
+    child = subprocess.Popen(
+        [sys.executable, str(script), str(folder), str(out)],
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
+    tree = psutil.Process(child.pid)
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, _tree_rss(tree))
+        time.sleep(0.05)
+    stdout, stderr = child.communicate()
     seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        print(f"{name:24} exit {done.returncode}  {seconds:6.1f} s  {done.stderr[-300:]}")
+    if child.returncode != 0:
+        print(f"{name:24} exit {child.returncode}  {seconds:6.1f} s  {stderr[-300:]}")
         return
-    articles, quarantined, peak_kb = done.stdout.split()
+    articles, quarantined = stdout.split()
     print(
-        f"{name:24} exit 0  {seconds:6.1f} s  peak {int(peak_kb) // 1024:5d} MB  "
+        f"{name:24} exit 0  {seconds:6.1f} s  peak {peak >> 20:5d} MB  "
         f"{articles} articles, {quarantined} quarantined"
+    )
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    crossdoc = manifest.get("crossdoc", {})
+    print(
+        f"{'':26}cross-document step {manifest['timings'].get('crossdoc_s', 0):.1f} s, "
+        f"{crossdoc.get('pairs_verified')} pairs verified, "
+        f"{crossdoc.get('shingles_compared')} shingles compared, "
+        f"{crossdoc.get('paragraphs_too_long')} paragraphs too long"
     )
     for line in (out / "quarantine.jsonl").read_text(encoding="utf-8").splitlines():
         print(f"{'':26}{json.loads(line)['reason'][:100]}")

@@ -139,8 +139,9 @@ def test_cli_starts_before_importing_the_stages() -> None:
     assert done.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize(("workers", "starts"), [(1, False), (2, True)], ids=["one", "two"])
-def test_workers_start_early_only_when_a_pool_may_be_used(workers: int, starts: bool) -> None:
+@pytest.mark.parametrize(("workers", "starts"), [(1, True), (2, True)], ids=["one", "two"])
+def test_workers_start_early_one_worker_too(workers: int, starts: bool) -> None:
+    """With a time limit even one worker is a process of its own (it must be stoppable)."""
     code = (
         "import psutil; "
         "from pipeline.config import ParallelConfig; "

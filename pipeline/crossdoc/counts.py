@@ -7,28 +7,39 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pipeline.similarity import Caps, Fanout
+    from pipeline.similarity import Caps, Fanout, Matches
 
 
 @dataclass(frozen=True, slots=True)
 class Cuts:
-    """What the safety caps and the fan-out bound left out of one or more searches."""
+    """What the safety caps and the fan-out bound left out of one or more searches, and
+    the work the searches did (pairs verified, shingles compared)."""
 
     buckets_capped: int = 0
     postings_capped: int = 0
     buckets_fanout_limited: int = 0
     postings_fanout_limited: int = 0
+    pairs_verified: int = 0
+    shingles_compared: int = 0
 
     @staticmethod
-    def of(caps: Caps, fanout: Fanout) -> Cuts:
-        return Cuts(caps.buckets_capped, caps.postings_capped, fanout.buckets, fanout.postings)
+    def of(matches: Matches, fanout: Fanout) -> Cuts:
+        caps: Caps = matches.caps
+        return Cuts(
+            caps.buckets_capped,
+            caps.postings_capped,
+            fanout.buckets,
+            fanout.postings,
+            matches.verified,
+            matches.compared,
+        )
 
     def __add__(self, other: Cuts) -> Cuts:
         return Cuts(
-            self.buckets_capped + other.buckets_capped,
-            self.postings_capped + other.postings_capped,
-            self.buckets_fanout_limited + other.buckets_fanout_limited,
-            self.postings_fanout_limited + other.postings_fanout_limited,
+            *(
+                a + b
+                for a, b in zip(dataclasses.astuple(self), dataclasses.astuple(other), strict=True)
+            )
         )
 
 
@@ -62,11 +73,14 @@ class CrossdocCounts:
     site_boilerplate_removed: int = 0
     articles_emptied: int = 0
     paragraphs_too_short: int = 0
+    paragraphs_too_long: int = 0
     paragraphs_over_cap: int = 0
     buckets_capped: int = 0
     postings_capped: int = 0
     buckets_fanout_limited: int = 0
     postings_fanout_limited: int = 0
+    pairs_verified: int = 0
+    shingles_compared: int = 0
     identical_documents: int = 0
     index: str | None = None
     index_run: int | None = None

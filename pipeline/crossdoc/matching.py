@@ -31,6 +31,16 @@ from pipeline.crossdoc.template import Occurrence, boilerplate_occurrences
 from pipeline.model import Measure, Reason
 from pipeline.similarity import Pair, components
 
+MAX_PARAGRAPH_SHINGLES = 5_000
+"""Representatives with more shingles than this (some 5,000 words, ten times a long
+news paragraph) are set aside from paragraph pair search, as too short ones are.
+
+Checking a pair costs both its sets, and a "paragraph" of megabytes (a page's text with
+no breaks, a JSON file of a whole feed on one line) holds every other paragraph of the
+run: each of them would be verified against it, K times its size. Such a unit is not a
+paragraph: it stays in its article and in document search (its copies are still found),
+it is only never matched, annotated or dropped as a paragraph (`paragraphs_too_long`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ParagraphPairs:
@@ -42,6 +52,9 @@ class ParagraphPairs:
     """Paragraphs whose representative has fewer than `min_shingles` shingles: not
     compared."""
     cuts: Cuts
+    too_long: int = 0
+    """Paragraphs whose representative has more than `MAX_PARAGRAPH_SHINGLES`: not
+    compared."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +110,16 @@ def find_matches(first: Representatives, config: CrossdocConfig, sign: bool) -> 
 
 def paragraph_pairs(first: Representatives, config: CrossdocConfig) -> ParagraphPairs:
     """Representatives are matched by Jaccard (LSH) and by containment, every candidate
-    verified exactly; those under `min_shingles` are left out."""
+    verified exactly; those under `min_shingles` or over `MAX_PARAGRAPH_SHINGLES` are
+    left out."""
     sizes = first.table.sizes
-    eligible = [int(r) for r in np.flatnonzero(sizes >= config.min_shingles)]
+    short, long = sizes < config.min_shingles, sizes > MAX_PARAGRAPH_SHINGLES
+    eligible = [int(r) for r in np.flatnonzero(~short & ~long)]
     occurrences = first.corpus.occurrences
-    too_short = sum(len(occurrences[r]) for r in np.flatnonzero(sizes < config.min_shingles))
+    too_short = sum(len(occurrences[r]) for r in np.flatnonzero(short))
+    too_long = sum(len(occurrences[r]) for r in np.flatnonzero(long))
     pairs, cuts = pairs_among(first.table.take(eligible), paragraph_settings(config), config)
-    return ParagraphPairs(renamed(pairs, eligible), too_short, cuts)
+    return ParagraphPairs(renamed(pairs, eligible), too_short, cuts, too_long)
 
 
 def site_template(

@@ -50,7 +50,7 @@ def pairs_among(
     """Verified pairs between the rows of `table`, and what the caps and the fan-out
     bound left out."""
     bounded = bounded_pairs(table, settings, config.max_fanout)
-    return bounded.matches.pairs, Cuts.of(bounded.matches.caps, bounded.fanout)
+    return bounded.matches.pairs, Cuts.of(bounded.matches, bounded.fanout)
 
 
 def renamed(pairs: Iterable[Pair], ids: Sequence[int]) -> list[Pair]:

@@ -1,9 +1,11 @@
 """Runtime: a whole run over inputs, on every core, in bounded memory.
 
-`run` is the CLI's engine: expand, read, process (`process_stream`, on a forkserver pool
-that survives dead workers, `RenewingPool`), collect, then `complete_run` and
-`finish_run` — the corpus-level steps and the writing, which the Prefect flow ends with
-too. `RunSummary` holds the counts; `time_limit` bounds one document's wall time.
+`run` is the CLI's engine: expand, read, process (`process_stream`, on forkserver
+workers that a document can neither stall nor take down, `RenewingPool`, and that end
+with the run, `lifeline`), collect, then `complete_run` and `finish_run` — the
+corpus-level steps and the writing, which the Prefect flow ends with too. `RunSummary`
+holds the counts; `time_limit` bounds one document's wall time (the pool's kill, when
+C code holds the document past it).
 
 The names load with their modules on first use: the CLI starts the workers' forkserver
 (`start_workers_early`) before it imports the stages, and a worker that needs only the

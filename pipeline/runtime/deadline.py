@@ -8,13 +8,14 @@ deadline, so a library's broad `except` that swallows the first interrupt cannot
 document alive for long.
 
 What it cannot bound: a single call into C that never returns to the interpreter (lxml
-parsing, libxml2 tree operations) is only interrupted when it returns. Those calls are
-linear in the size of their input, and the input is capped by `read.max_bytes`, so the
-effective bound is the limit plus the longest such call on the largest input allowed
-(docs/benchmarks.md, Hostile inputs, says how long that is).
+parsing, libxml2 tree operations) is only interrupted when it returns. That is why a
+run's documents are processed in worker processes (`pool`), even with one worker: the
+pool kills a worker still on one document past the limit and a grace, and replaces it.
+This signal is the cheap first line (no process lost); the pool's kill, the one that
+holds whatever the cause.
 
 Where it works: in the main thread of any process — the CLI, and the main thread of each
-`ProcessPoolExecutor` worker, which is where a pool runs its tasks. Signals only reach
+worker of the pool, which is where it runs its documents. Signals only reach
 the main thread, so in other threads (the Prefect flow's thread runner, a Dask worker's
 task thread) a watchdog thread raises the same exception in the limited thread through
 CPython's `PyThreadState_SetAsyncExc` (`raise_in_thread`), again every `_REPEAT_S` until

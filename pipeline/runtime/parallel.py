@@ -27,6 +27,7 @@ __all__ = [
     "batches",
     "default_workers",
     "forkserver_context",
+    "in_process",
     "process_batch",
     "process_stream",
     "resolve_workers",
@@ -54,35 +55,45 @@ def process_batch(batch: list[Item], config: PipelineConfig) -> list[Outcome]:
 
 
 def start_workers_early(config: ParallelConfig) -> None:
-    """Start the forkserver now if the run will want workers.
+    """Start the forkserver now: every run with a time limit wants workers (one worker
+    too: the document must run where it can be stopped, see `pool`).
 
     Called by the CLI before it imports the stages: the server then imports trafilatura
     and the pipeline on one core while the CLI imports its own on the other, instead of
     one after the other at the start of every run. Harmless if no pool is made later.
     """
-    if resolve_workers(config.workers) > 1:
-        from multiprocessing import forkserver
+    from multiprocessing import forkserver
 
-        forkserver_context()
-        forkserver.ensure_running()
+    forkserver_context()
+    forkserver.ensure_running()
+
+
+def in_process(config: PipelineConfig, documents: int) -> bool:
+    """Whether `documents` documents run in this process rather than in workers: only
+    without a time limit (nothing to stop, see `pool`), with one worker or less than one
+    batch (a pool would cost more than it saves)."""
+    if config.limits.document_seconds > 0:
+        return False
+    workers = resolve_workers(config.parallel.workers)
+    return workers == 1 or documents < config.parallel.batch_size
 
 
 def process_stream(
     items: Iterable[Item], config: PipelineConfig, batch_fn: BatchFn = process_batch
 ) -> Iterator[Outcome]:
-    """One outcome per item, in the items' order, on `config.parallel.workers` processes.
+    """One outcome per item, in the items' order, on `config.parallel.workers` processes
+    (with a time limit, a single worker is a process too: see `in_process`).
 
     `batch_fn` must be a module-level function (it is pickled by name for the workers).
     """
-    workers = resolve_workers(config.parallel.workers)
     iterator = iter(items)
     head = list(islice(iterator, config.parallel.batch_size))
-    if workers == 1 or len(head) < config.parallel.batch_size:
-        # One process, or less than one batch in all: a pool would cost more than it saves.
+    if in_process(config, len(head)):
         yield from batch_fn(head, config)
         for batch in batches(iterator, config.parallel.batch_size):
             yield from batch_fn(batch, config)
         return
+    workers = resolve_workers(config.parallel.workers)
     with RenewingPool(workers, batch_fn) as pool:
         limit = workers * config.parallel.batches_in_flight
         pending: deque[Ticket] = deque()

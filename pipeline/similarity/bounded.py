@@ -31,7 +31,7 @@ from pipeline.similarity.minhash import signatures
 from pipeline.similarity.pairs import Caps, Matches, MatchSettings, Pair, pair_codes
 from pipeline.similarity.table import ShingleTable, sorted_unique
 from pipeline.similarity.union_find import UnionFind
-from pipeline.similarity.verify import intersections, judge_pairs
+from pipeline.similarity.verify import feasible, intersections, judge_pairs
 
 _BAND_BLOCK = 8
 """Bands sorted together: candidates are deduplicated per block, which bounds memory."""
@@ -285,7 +285,7 @@ def bounded_pairs(table: ShingleTable, settings: MatchSettings, fanout: int) -> 
         )
     codes, rank = divmod(_merge(found, fanout), fanout + 2)
     del found
-    result.matches.pairs = _verify(table, codes, rank, settings, dense, fanout)
+    result.matches.pairs = _verify(table, codes, rank, settings, dense, fanout, result.matches)
     return result
 
 
@@ -296,13 +296,18 @@ def _verify(
     settings: MatchSettings,
     dense: tuple[np.ndarray, np.ndarray],
     fanout: int,
+    work: Matches,
 ) -> list[Pair]:
     """Verify round 0 (every pair of small buckets) in full; then round by round, only
-    the candidates whose units are not yet joined by a verified pair: the k-th copy of a
-    story is checked against the bucket's first member, and against a later one only if
-    that failed. Pairs come back sorted like `find_pairs`'."""
+        the candidates whose units are not yet joined by a verified pair: the k-th copy of a
+        story is checked against the bucket's first member, and against a later one only if
+        that failed. Pairs come back sorted like `find_pairs`'. Pairs their sizes rule out
+    are dropped first (`verify.feasible`); the pairs verified and the shingles compared are
+    added to `work`."""
     n = len(table)
     sizes = table.sizes
+    keep = feasible(codes // n, codes % n, sizes, settings)
+    codes, rank = codes[keep], rank[keep]
     uf = UnionFind(n)
     pairs: list[Pair] = []
     for r in range(fanout + 1):
@@ -314,6 +319,8 @@ def _verify(
             a, b = a[apart], b[apart]
         if not len(a):
             continue
+        work.verified += len(a)
+        work.compared += int(sizes[a].sum() + sizes[b].sum())
         found = judge_pairs(a, b, intersections(table, a, b, dense), sizes, settings)
         for p in found:
             uf.union(p.a, p.b)

@@ -28,7 +28,7 @@ from pipeline.similarity.lsh import choose_bands, lsh_candidates
 from pipeline.similarity.minhash import signatures
 from pipeline.similarity.pairs import Matches, MatchSettings
 from pipeline.similarity.table import ShingleTable, sorted_unique
-from pipeline.similarity.verify import intersections, judge_pairs
+from pipeline.similarity.verify import feasible, intersections, judge_pairs
 
 
 def find_pairs(table: ShingleTable, settings: MatchSettings) -> Matches:
@@ -54,6 +54,10 @@ def find_pairs(table: ShingleTable, settings: MatchSettings) -> Matches:
         )
     codes = sorted_unique(np.concatenate(found))
     a, b = codes // n, codes % n
+    keep = feasible(a, b, table.sizes, settings)
+    a, b = a[keep], b[keep]
+    result.verified = len(a)
+    result.compared = int(table.sizes[a].sum() + table.sizes[b].sum())
     inter = intersections(table, a, b, dense)
     result.pairs = judge_pairs(a, b, inter, table.sizes, settings)
     return result

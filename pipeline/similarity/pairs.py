@@ -89,6 +89,11 @@ class Matches:
 
     pairs: list[Pair] = field(default_factory=list)
     caps: Caps = field(default_factory=Caps)
+    verified: int = 0
+    """Candidate pairs checked on their exact shingle sets."""
+    compared: int = 0
+    """Shingles gathered to check them (both sides of every pair): the work of the
+    search, which a pair's sizes bound (see `verify.feasible`)."""
 
 
 def pair_codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:

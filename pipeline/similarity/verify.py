@@ -48,6 +48,26 @@ def intersections(
     return out
 
 
+def feasible(
+    a: np.ndarray, b: np.ndarray, sizes: np.ndarray, settings: MatchSettings
+) -> np.ndarray:
+    """Which pairs `judge_pairs` could accept on their sizes alone.
+
+    A pair's Jaccard is at most |smaller| / |larger|, and containment needs
+    |smaller| >= `min_ratio` * |larger|: a pair far apart in size is refused before its
+    sets are read. That matters because checking a pair costs both its sets: without
+    this, K small units held by one huge one (a truncated copy cannot be a fifth of the
+    text it copies) cost K times the huge one.
+    """
+    small = np.minimum(sizes[a], sizes[b]).astype(np.float64)
+    large = np.maximum(sizes[a], sizes[b]).astype(np.float64)
+    bound = settings.jaccard
+    if settings.containment is not None:
+        bound = min(bound, settings.min_ratio)
+    ok: np.ndarray = small >= bound * large * (1 - 1e-9)  # judge_pairs rounds no lower
+    return ok
+
+
 def judge_pairs(
     a: np.ndarray, b: np.ndarray, inter: np.ndarray, sizes: np.ndarray, settings: MatchSettings
 ) -> list[Pair]:

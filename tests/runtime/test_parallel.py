@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import ParallelConfig, PipelineConfig
+from pipeline.config import LimitsConfig, ParallelConfig, PipelineConfig
 from pipeline.model import Article, Quarantine, RawDocument
 from pipeline.runtime import run
 from pipeline.runtime.parallel import process_batch, process_stream, resolve_workers
@@ -151,6 +151,18 @@ def test_workers_flag(corpus: list[str], tmp_path: Path, flag: str, code: int) -
         assert len(lines) == 5  # the archive's five pages; the picture is quarantined
 
 
-def test_less_than_one_batch_runs_in_this_process() -> None:
-    outcomes = list(process_stream(_docs(3), _config(2, batch_size=4), echo_batch))
-    assert {o.stage for o in outcomes if o.reason == "echo"} == {str(os.getpid())}
+@pytest.mark.parametrize(
+    ("workers", "seconds", "here"),
+    [(2, 0.0, True), (1, 0.0, True), (2, 60.0, False), (1, 60.0, False)],
+    ids=["small-no-limit", "one-worker-no-limit", "small-limited", "one-worker-limited"],
+)
+def test_only_runs_without_a_time_limit_stay_in_this_process(
+    workers: int, seconds: float, here: bool
+) -> None:
+    """Less than one batch, or one worker, runs here; but a time limit needs a process
+    it can stop, so then even one worker is a child."""
+    config = replace(_config(workers, batch_size=4), limits=LimitsConfig(document_seconds=seconds))
+    outcomes = list(process_stream(_docs(3), config, echo_batch))
+    pids = {o.stage for o in outcomes if o.reason == "echo"}
+    assert (pids == {str(os.getpid())}) is here
+    assert len(pids) == 1
