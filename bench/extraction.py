@@ -1,22 +1,26 @@
-"""Extraction quality and cost on the Scrapinghub development pages, in one run.
+"""Extraction quality and cost on both development sets, ours against trafilatura.
 
 Scores our pipeline (extract + clean + dedupe, `Article.text`) and trafilatura alone in
-its three modes with the benchmark's own metric (`bench.scoring`), and prints F1,
-precision, recall and CPU seconds per document (`time.process_time`, so other load on the
-machine does not count) plus each system's CPU relative to trafilatura's default.
+its three modes (bare defaults with its fallbacks, `favor_precision`, `favor_recall`) on
+the same pages in the same run, each set with its own metric (`bench.scoring`): F1,
+precision, recall, CPU seconds per page (`time.process_time`, so other load on the
+machine does not count) and CPU relative to trafilatura's default; for WCXB also the
+share of `with` snippets found and of `without` snippets absent. Then the per-site
+spread (`bench.breakdown`), and with `--show-worst K` the K pages of lowest recall for
+ours, with the body paragraphs we removed and why.
 
-    python -m bench.extraction [--limit N] [--ids ID ...] [--show-worst K]
-                               [--systems ours,default,precision,recall] [--repeat R]
+    python -m bench.extraction [--set scrapinghub|wcxb|both] [--limit N] [--ids ID ...]
+        [--systems ours,default,precision,recall] [--show-worst K] [--sites K]
+        [--losses] [--repeat R]
 
-Both sides get the same decompressed bytes (gunzip is not timed) and decode them
-themselves. A quarantined page counts as an empty prediction.
+Both sides get the same decompressed bytes and decode them themselves. A quarantined
+page counts as an empty prediction. Other scripts import `evaluate`, `SYSTEMS` and
+`bench.datasets.load_set` to add their own figures.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -25,52 +29,41 @@ from pathlib import Path
 
 import trafilatura
 
-from bench.scoring import Match, Score, match, score
+from bench.breakdown import losses, show_worst, site_spread
+from bench.datasets import SETS, DataSet, Page, load_pages
+from bench.scoring import SHINGLE_METRIC, Match, Metric, Score, SnippetCounts, TokenMatch
+from bench.scoring import snippet_counts as count_snippets
 from pipeline.clean import clean_paragraphs
 from pipeline.config import PipelineConfig
 from pipeline.extract.document import extract_document
-from pipeline.model import Article, RawDocument
+from pipeline.model import Article, Quarantine, RawDocument
 from pipeline.process import process_document
 
-ROOT = Path(__file__).resolve().parent.parent
-DEV_SET = ROOT.parent / "shared" / "bench" / "scrapinghub-dev"
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    id: str
-    url: str
-    truth: str
-    data: bytes
-
+__all__ = ["SYSTEMS", "Page", "Result", "evaluate", "load_pages", "ours", "report"]
 
 Extractor = Callable[[Page], str]
 
 
-def load_pages(
-    root: Path = DEV_SET, ids: Sequence[str] | None = None, limit: int | None = None
-) -> list[Page]:
-    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
-    keys = sorted(truth) if not ids else list(ids)
-    if limit is not None:
-        keys = keys[:limit]
-    pages = []
-    for key in keys:
-        data = gzip.decompress((root / "html" / f"{key}.html.gz").read_bytes())
-        entry = truth[key]
-        pages.append(Page(key, entry.get("url", ""), entry.get("articleBody", ""), data))
-    return pages
+class Ours:
+    """Our whole pipeline on one page; remembers each page's outcome (the Article with
+    its removal records, or the Quarantine) for the loss reports."""
 
+    def __init__(self, config: PipelineConfig | None = None) -> None:
+        self.config = config or PipelineConfig()
+        self.outcomes: dict[str, Article | Quarantine] = {}
 
-def ours(config: PipelineConfig | None = None) -> Extractor:
-    cfg = config or PipelineConfig()
-
-    def run(page: Page) -> str:
+    def outcome(self, page: Page) -> Article | Quarantine:
         raw = RawDocument(source=f"{page.id}.html", data=page.data, url=page.url or None)
-        outcome = process_document(raw, cfg)
+        return process_document(raw, self.config)
+
+    def __call__(self, page: Page) -> str:
+        outcome = self.outcome(page)
+        self.outcomes[page.id] = outcome
         return outcome.text if isinstance(outcome, Article) else ""
 
-    return run
+
+def ours(config: PipelineConfig | None = None) -> Ours:
+    return Ours(config)
 
 
 def extract_and_clean(config: PipelineConfig | None = None) -> Extractor:
@@ -87,9 +80,14 @@ def extract_and_clean(config: PipelineConfig | None = None) -> Extractor:
     return run
 
 
-def trafilatura_mode(**options: bool) -> Extractor:
+def trafilatura_mode(favor_precision: bool = False, favor_recall: bool = False) -> Extractor:
     def run(page: Page) -> str:
-        text = trafilatura.extract(page.data, include_comments=False, **options)
+        text = trafilatura.extract(
+            page.data,
+            include_comments=False,
+            favor_precision=favor_precision,
+            favor_recall=favor_recall,
+        )
         return text or ""
 
     return run
@@ -102,6 +100,7 @@ SYSTEMS: dict[str, Callable[[], Extractor]] = {
     "precision": lambda: trafilatura_mode(favor_precision=True),
     "recall": lambda: trafilatura_mode(favor_recall=True),
 }
+DEFAULT_SYSTEMS = ("ours", "default", "precision", "recall")
 LABELS = {
     "ours": "newsclean pipeline",
     "extract": "newsclean extract+clean",
@@ -116,17 +115,25 @@ class Result:
     name: str
     score: Score
     cpu_per_doc: float
-    matches: tuple[Match, ...]
+    matches: tuple[Match | TokenMatch, ...]
     predictions: tuple[str, ...]
+    snippets: SnippetCounts | None = None
 
 
-def evaluate(systems: dict[str, Extractor], pages: Sequence[Page], repeat: int = 1) -> list[Result]:
+def evaluate(
+    systems: dict[str, Extractor],
+    pages: Sequence[Page],
+    repeat: int = 1,
+    metric: Metric = SHINGLE_METRIC,
+    snippets: bool = False,
+) -> list[Result]:
     """Run every system on each page in turn, so load on a shared machine hits all alike.
 
     A page's CPU time is the least of `repeat` runs: noise only ever adds time.
     """
-    matches: dict[str, list[Match]] = {name: [] for name in systems}
+    matches: dict[str, list[Match | TokenMatch]] = {name: [] for name in systems}
     predictions: dict[str, list[str]] = {name: [] for name in systems}
+    found = dict.fromkeys(systems, SnippetCounts())
     cpu = dict.fromkeys(systems, 0.0)
     for page in pages:
         for name, extractor in systems.items():
@@ -137,14 +144,17 @@ def evaluate(systems: dict[str, Extractor], pages: Sequence[Page], repeat: int =
                 best = min(best, time.process_time() - start)
             cpu[name] += best
             predictions[name].append(predicted)
-            matches[name].append(match(page.truth, predicted))
+            matches[name].append(metric.match(page.truth, predicted))
+            if snippets:
+                found[name] += count_snippets(predicted, page.with_snippets, page.without_snippets)
     return [
         Result(
             name,
-            score(matches[name]),
+            metric.score(matches[name]),
             cpu[name] / max(1, len(pages)),
             tuple(matches[name]),
             tuple(predictions[name]),
+            found[name] if snippets else None,
         )
         for name in systems
     ]
@@ -152,69 +162,86 @@ def evaluate(systems: dict[str, Extractor], pages: Sequence[Page], repeat: int =
 
 def report(results: Sequence[Result], out: Callable[[str], None] = print) -> None:
     base = next((r.cpu_per_doc for r in results if r.name == "default"), None)
-    out(f"{'system':<30} {'F1':>6} {'P':>6} {'R':>6} {'CPU s/doc':>10} {'CPU/default':>12}")
+    snippets = any(r.snippets is not None for r in results)
+    head = f"{'system':<28} {'F1':>6} {'P':>6} {'R':>6} {'CPU s/doc':>10} {'CPU/def':>8}"
+    out(head + (f" {'with':>6} {'without':>8}" if snippets else ""))
     for r in results:
         ratio = f"{r.cpu_per_doc / base:.2f}x" if base else "-"
-        out(
-            f"{LABELS.get(r.name, r.name):<30} {r.score.f1:6.3f} {r.score.precision:6.3f}"
-            f" {r.score.recall:6.3f} {r.cpu_per_doc:10.4f} {ratio:>12}"
+        line = (
+            f"{LABELS.get(r.name, r.name):<28} {r.score.f1:6.3f} {r.score.precision:6.3f}"
+            f" {r.score.recall:6.3f} {r.cpu_per_doc:10.4f} {ratio:>8}"
         )
+        if r.snippets is not None:
+            line += f" {r.snippets.with_rate:6.3f} {r.snippets.without_rate:8.3f}"
+        out(line)
 
 
-def show_worst(
-    result: Result, pages: Sequence[Page], k: int, out: Callable[[str], None] = print
-) -> None:
-    out(f"\nworst {k} documents for {LABELS.get(result.name, result.name)}:")
-    order = sorted(range(len(pages)), key=lambda i: result.matches[i].f1)
-    for i in order[:k]:
-        m = result.matches[i]
-        out(
-            f"  F1={m.f1:.3f} P={m.precision:.3f} R={m.recall:.3f}"
-            f"  {pages[i].id[:16]}  {pages[i].url}"
-        )
+def run_set(
+    data: DataSet, pages: Sequence[Page], names: Sequence[str], args: argparse.Namespace
+) -> list[Result]:
+    systems = {name: SYSTEMS[name]() for name in names}
+    # Warm imports and caches once, outside the timed loop, for every system alike.
+    for extractor in systems.values():
+        extractor(pages[0])
+    results = evaluate(systems, pages, args.repeat, data.metric, data.snippets)
+    print(f"\n== {data.name}: {len(pages)} pages from {data.root} ({data.metric.name})")
+    report(results)
+    by_name = {r.name: r for r in results}
+    site_spread(results, pages, data.metric, args.sites, LABELS)
+    pipeline = systems.get("ours")
+    if isinstance(pipeline, Ours):
+        if args.losses:
+            losses(pages, pipeline.outcomes)
+        if args.show_worst:
+            show_worst(
+                by_name["ours"], pages, pipeline.outcomes, args.show_worst, by_name.get("default")
+            )
+    return results
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.extraction", description=__doc__.split("\n\n")[0]
     )
+    parser.add_argument("--set", choices=[*SETS, "both"], default="both")
     parser.add_argument("--limit", type=int, help="only the first N pages (sorted by id)")
     parser.add_argument("--ids", nargs="+", help="only these page ids")
     parser.add_argument(
-        "--show-worst",
-        type=int,
-        default=0,
-        metavar="K",
-        help="print the K worst pages of our pipeline",
+        "--show-worst", type=int, default=0, metavar="K", help="the K pages of lowest recall"
+    )
+    parser.add_argument(
+        "--sites", type=int, default=10, metavar="K", help="list the K sites ours trails most"
+    )
+    parser.add_argument(
+        "--losses", action="store_true", help="body paragraphs ours removed, by reason"
     )
     parser.add_argument(
         "--systems",
-        default=",".join(SYSTEMS),
+        default=",".join(DEFAULT_SYSTEMS),
         help=f"comma-separated subset of {','.join(SYSTEMS)}",
     )
     parser.add_argument(
-        "--repeat", type=int, default=3, help="time each page N times, keep the least CPU"
+        "--repeat", type=int, default=1, help="time each page N times, keep the least CPU"
     )
-    parser.add_argument("--data", type=Path, default=DEV_SET, help="benchmark folder")
+    parser.add_argument("--data", type=Path, help="another folder in the format of --set")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.systems.split(",") if n.strip()]
     unknown = [n for n in names if n not in SYSTEMS]
     if unknown:
         parser.error(f"unknown system(s): {', '.join(unknown)}")
-    if not (args.data / "ground-truth.json").is_file():
-        print(f"error: no benchmark at {args.data}", file=sys.stderr)
-        return 2
-    pages = load_pages(args.data, args.ids, args.limit)
-    # Warm imports and caches once, outside the timed loop, for every system alike.
-    for name in names:
-        SYSTEMS[name]()(pages[0])
-    results = evaluate({name: SYSTEMS[name]() for name in names}, pages, args.repeat)
-    print(f"{len(pages)} pages from {args.data}")
-    report(results)
-    if args.show_worst:
-        for r in results:
-            if r.name == "ours":
-                show_worst(r, pages, args.show_worst)
+    chosen = list(SETS) if args.set == "both" else [args.set]
+    if args.data and len(chosen) != 1:
+        parser.error("--data needs one --set")
+    for key in chosen:
+        data = SETS[key]
+        if args.data:
+            data = DataSet(data.name, args.data, data.metric, data.snippets)
+        if not (data.root / "ground-truth.json").is_file():
+            print(f"error: no benchmark at {data.root}", file=sys.stderr)
+            return 2
+        pages = load_pages(data.root, args.ids, args.limit)
+        if pages:
+            run_set(data, pages, names, args)
     return 0
 
 

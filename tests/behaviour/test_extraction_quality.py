@@ -12,8 +12,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bench.datasets import site_of
 from bench.extraction import load_pages, ours
-from bench.scoring import Match, match, score, score_texts, shingles
+from bench.scoring import (
+    Match,
+    TokenMatch,
+    match,
+    score,
+    score_texts,
+    shingles,
+    snippet_counts,
+    token_match,
+    token_score,
+)
 from tests.support import FIXTURES
 
 SUBSET = FIXTURES / "scrapinghub"
@@ -90,3 +101,46 @@ def test_match_is_a_split_of_one(truth: str, prediction: str) -> None:
         1.0 if shingles(truth) or shingles(prediction) else 0
     )
     assert match(truth, truth).fp == match(truth, truth).fn == 0.0
+
+
+@pytest.mark.parametrize(
+    ("truth", "prediction", "expected"),
+    [
+        pytest.param("The cat sat", "the CAT sat", TokenMatch(1.0, 1.0, 1.0), id="case-folded"),
+        # predicted: a a b (3), truth: a b c d (4), shared a b -> P 2/3, R 1/2
+        pytest.param("a b c d", "a a b", TokenMatch(2 / 3, 0.5, 4 / 7), id="multiset"),
+        pytest.param("", "", TokenMatch(1.0, 1.0, 1.0), id="both-empty"),
+        pytest.param("a b", "", TokenMatch(0.0, 0.0, 0.0), id="nothing-predicted"),
+        pytest.param("", "a b", TokenMatch(0.0, 0.0, 0.0), id="nothing-true"),
+    ],
+)
+def test_token_match(truth: str, prediction: str, expected: TokenMatch) -> None:
+    got = token_match(truth, prediction)
+    assert (got.precision, got.recall, got.f1) == pytest.approx(
+        (expected.precision, expected.recall, expected.f1)
+    )
+
+
+def test_token_score_is_plain_mean_over_pages() -> None:
+    result = token_score([TokenMatch(1.0, 0.5, 2 / 3), TokenMatch(0.0, 0.0, 0.0)])
+    assert (result.precision, result.recall, result.f1) == pytest.approx((0.5, 0.25, 1 / 3))
+
+
+def test_snippets_match_lowercase_and_normalised_whitespace() -> None:
+    counts = snippet_counts(
+        "The Quick\n brown fox.  Jumps", ["quick brown", "brown  fox. jumps", "lazy dog"], ["Home"]
+    )
+    assert (counts.with_found, counts.with_total) == (2, 3)
+    assert (counts.without_absent, counts.without_total) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("url", "site"),
+    [
+        pytest.param("https://www.bbc.co.uk/news/x", "bbc.co.uk", id="public-suffix"),
+        pytest.param("https://blog.example.com/post", "example.com", id="subdomain"),
+        pytest.param("", "?", id="no-url"),
+    ],
+)
+def test_site_is_registered_domain(url: str, site: str) -> None:
+    assert site_of(url) == site
