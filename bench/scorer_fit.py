@@ -11,14 +11,16 @@ scorer, in-document dedupe) as a run produces them.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from bench.scorer_data import LabelledPage, SetScore, set_score
+from bench.scorer_data import LabelledPage, set_score
+from bench.scoring import Score
 from pipeline.clean import clean_paragraphs
 from pipeline.clean.features import FEATURES
 from pipeline.clean.scorer import FORMAT, FORMAT_VERSION, Model, Scorer, content_hash, from_document
@@ -136,9 +138,9 @@ def article_text(document: Document | None, config: PipelineConfig, scorer: Scor
 
 @dataclass(frozen=True, slots=True)
 class CrossValidation:
-    scored: dict[str, SetScore]
+    scored: dict[str, Score]
     """Held-out figures per set, with the scorer."""
-    rules: dict[str, SetScore]
+    rules: dict[str, Score]
     """The same pages with the rules alone."""
     texts: list[str]
     """Every page's held-out article text, in page order."""
@@ -162,12 +164,10 @@ def cross_validate(
         for i in held:
             texts[i] = article_text(pages[i].document, config, Scorer(model))
     rules = [article_text(p.document, config, None) for p in pages]
-    return CrossValidation(
-        scored=_per_set(pages, texts), rules=_per_set(pages, rules), texts=texts
-    )
+    return CrossValidation(scored=_per_set(pages, texts), rules=_per_set(pages, rules), texts=texts)
 
 
-def _per_set(pages: Sequence[LabelledPage], texts: Sequence[str]) -> dict[str, SetScore]:
+def _per_set(pages: Sequence[LabelledPage], texts: Sequence[str]) -> dict[str, Score]:
     pairs: dict[str, list[tuple[str, str]]] = {}
     for page, text in zip(pages, texts, strict=True):
         pairs.setdefault(page.set, []).append((page.truth, text))
@@ -178,3 +178,19 @@ def size_ok(document: dict[str, Any], limit_kb: int = 400) -> bool:
     import json
 
     return math.ceil(len(json.dumps(document)) / 1024) <= limit_kb
+
+
+def report_cv(k: int, cache: Path | None = None, out: Callable[[str], None] = print) -> None:
+    """Print our held-out figures per set: rules alone and with a scorer of each fold."""
+    from bench.scorer_data import load_all, page_features
+
+    config = PipelineConfig()
+    pages = load_all(config, cache)
+    features = [page_features(p, config) for p in pages]
+    cv = cross_validate(pages, features, config, k)
+    sites = len({p.site for p in pages})
+    out(f"\n== cross-validated by site: {k} folds, {len(pages)} pages of {sites} sites")
+    out(f"{'set':<14} {'system':<30} {'F1':>6} {'P':>6} {'R':>6}")
+    for name in sorted(cv.scored):
+        for label, s in (("rules alone", cv.rules[name]), ("rules + scorer (CV)", cv.scored[name])):
+            out(f"{name:<14} {label:<30} {s.f1:6.3f} {s.precision:6.3f} {s.recall:6.3f}")

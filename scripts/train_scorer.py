@@ -25,14 +25,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scorer_data import SETS, LabelledPage, SetScore, load_all, page_features, set_score  # noqa: E402
+from bench.datasets import SETS  # noqa: E402
+from bench.scorer_data import LabelledPage, load_all, page_features, set_score  # noqa: E402
 from bench.scorer_fit import SEED, cross_validate, train  # noqa: E402
+from bench.scoring import Score  # noqa: E402
 from pipeline.config import PipelineConfig  # noqa: E402
 
 DEFAULT_OUT = ROOT / "pipeline" / "clean" / "scorer.json"
 
 
-def baselines(pages: Sequence[LabelledPage], cache: Path | None) -> dict[str, dict[str, SetScore]]:
+def baselines(pages: Sequence[LabelledPage], cache: Path | None) -> dict[str, dict[str, Score]]:
     """trafilatura's three modes on the same pages, each set with its own metric."""
     import gzip
 
@@ -45,7 +47,9 @@ def baselines(pages: Sequence[LabelledPage], cache: Path | None) -> dict[str, di
                  "favor_recall": {"favor_recall": True}}  # fmt: skip
         texts = {mode: [] for mode in modes}
         for page in pages:
-            data = gzip.decompress((SETS[page.set] / "html" / f"{page.id}.html.gz").read_bytes())
+            data = gzip.decompress(
+                (SETS[page.set].root / "html" / f"{page.id}.html.gz").read_bytes()
+            )
             for mode, options in modes.items():
                 out = trafilatura.extract(data, include_comments=False, **options)
                 texts[mode].append(out or "")
@@ -61,7 +65,7 @@ def baselines(pages: Sequence[LabelledPage], cache: Path | None) -> dict[str, di
     return result
 
 
-def _row(label: str, scores: dict[str, SetScore]) -> str:
+def _row(label: str, scores: dict[str, Score]) -> str:
     cells = "".join(
         f"  {s.f1:6.3f} {s.precision:6.3f} {s.recall:6.3f}" for s in (scores[n] for n in SETS)
     )

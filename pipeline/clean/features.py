@@ -11,6 +11,7 @@ file lists the names it was trained on and is refused when they differ.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -110,7 +111,7 @@ def _own(
     text = line.text
     words = WORD.findall(text)
     n = max(1, len(words))
-    letters = [ch for ch in text if ch.isalpha()]
+    letters = sum(map(str.isalpha, text))
     sentences = len(_SENTENCE.findall(text)) or (1 if line.words >= 4 else 0)
     stop = sum(1 for w in words if w.lower() in stopwords) / n
     return [
@@ -123,8 +124,8 @@ def _own(
         float(bool(TRUNCATED.search(text))),
         float(text[:1].isupper()),
         sum(1 for w in words if w[:1].isupper()) / n,
-        sum(1 for ch in text if ch.isdigit()) / max(1, len(text)),
-        sum(1 for ch in letters if ch.isupper()) / max(1, len(letters)),
+        sum(map(str.isdigit, text)) / max(1, len(text)),
+        sum(map(str.isupper, text)) / max(1, letters),
         text.count(",") / n,
         len(TAG_SEPARATORS.findall(text)) / n,
         line.link_share,
@@ -138,13 +139,18 @@ def _own(
     ]
 
 
-def _name_level(source: Source, prefixes: tuple[str, ...]) -> float:
-    best = FAR
-    for name in source.names:
-        level, _, word = name.partition(":")
-        if word.startswith(prefixes) and float(level) < best:
-            best = float(level)
-    return best
+@functools.lru_cache(maxsize=4096)
+def _name_levels(names: frozenset[str]) -> tuple[float, ...]:
+    """For each of `NAME_GROUPS`, the nearest level holding one of its words (or `FAR`).
+    Cached: the paragraphs of one block share their names."""
+    best = dict.fromkeys(NAME_GROUPS, FAR)
+    for name in names:
+        level_text, _, word = name.partition(":")
+        level = float(level_text)
+        for group, prefixes in NAME_GROUPS.items():
+            if level < best[group] and word.startswith(prefixes):
+                best[group] = level
+    return tuple(best.values())
 
 
 def _dom(source: Source | None, body_depth: float) -> list[float]:
@@ -166,7 +172,7 @@ def _dom(source: Source | None, body_depth: float) -> list[float]:
         abs(offset),
         *(float(source.tag in tags) for tags in BLOCK_TAGS.values()),
         *(float(section in source.ancestors) for section in SECTIONS),
-        *(_name_level(source, prefixes) for prefixes in NAME_GROUPS.values()),
+        *_name_levels(source.names),
     ]
 
 
