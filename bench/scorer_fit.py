@@ -159,8 +159,9 @@ def cross_validate(
         config = replace(config, clean=replace(config.clean, scorer_threshold=threshold))
     texts = [""] * len(pages)
     everything = set(range(len(pages)))
-    for held in folds(pages, k):
+    for number, held in enumerate(folds(pages, k), start=1):
         model, _ = train(pages, features, sorted(everything - set(held)))
+        print(f"  fold {number}/{k}: trained on {len(everything) - len(held)} pages", flush=True)
         for i in held:
             texts[i] = article_text(pages[i].document, config, Scorer(model))
     rules = [article_text(p.document, config, None) for p in pages]

@@ -40,6 +40,15 @@ def at_most(obj: object, name: str, limit: int) -> None:
         raise ConfigError(f"{section_of(obj)}.{name} must be at most {limit}, got {value!r}")
 
 
+def at_least(obj: object, name: str, low: float) -> None:
+    """A finite number no smaller than `low` (a factor such as a required gain)."""
+    value = getattr(obj, name)
+    if not (math.isfinite(value) and value >= low):
+        raise ConfigError(
+            f"{section_of(obj)}.{name} must be a finite number >= {low}, got {value!r}"
+        )
+
+
 def int_range(obj: object, name: str, low: int, high: int, why: str = "") -> None:
     value = getattr(obj, name)
     if not low <= value <= high:

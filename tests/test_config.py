@@ -124,6 +124,10 @@ def test_defaults_are_sensible_caps() -> None:
         ("[limits]\ndocument_seconds = -inf\n", "limits.document_seconds must be >= 0"),
         ("[report]\nmax_articles = 99999999999\n", "report.max_articles must be at most"),
         ("[limits]\ndocument_seconds = 1" + "0" * 400 + "\n", "out of range"),
+        ("[extract]\nfallback_ratio = 1.5\n", r"extract.fallback_ratio must be in \[0, 1\]"),
+        ("[extract]\nfallback_ratio = nan\n", "extract.fallback_ratio must be"),
+        ("[extract]\nfallback_gain = 0.5\n", "extract.fallback_gain must be a finite number >= 1"),
+        ("[extract]\nfallback_gain = inf\n", "extract.fallback_gain must be a finite number"),
     ],
     ids=[
         "pattern",
@@ -143,6 +147,10 @@ def test_defaults_are_sensible_caps() -> None:
         "minus-inf-seconds",
         "huge-count",
         "int-beyond-float",
+        "fallback-ratio-above-one",
+        "fallback-ratio-nan",
+        "fallback-gain-below-one",
+        "fallback-gain-inf",
     ],
 )
 def test_values_the_code_cannot_use_fail_at_load(tmp_path: Path, text: str, message: str) -> None:

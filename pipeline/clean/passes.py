@@ -57,7 +57,9 @@ def annotate(
     lines = [describe(p) for p in paragraphs]
     reasons = _line_pass(lines, RULES + _extra_rules(config))
     start = structure.body_start(lines, reasons, config)
-    structure.cut_at_end_marker(lines, reasons, END_MARKERS + _extra_end_markers(config), start)
+    structure.cut_at_end_marker(
+        lines, reasons, END_MARKERS + _extra_end_markers(config), start, config
+    )
     structure.peel_tail(lines, reasons, start, config)
     structure.drop_teaser_list(lines, reasons, start)
     structure.drop_preamble_headings(lines, reasons, start)

@@ -22,6 +22,15 @@ LIST_LINKS = 0.2
 """A trailing run of list items this much inside links is a list of other stories."""
 MAX_DATELINE_WORDS = 12
 """Above the story, a line of at most this many words with a date is a dateline."""
+MAX_MARKER_WORDS = 6
+"""An end marker is a label; a full sentence longer than this is never one."""
+LINK_HEAVY = 0.5
+"""A heading or table row this much inside links is a teaser, not the story's structure."""
+MIN_SEQUEL_PROSE = 2
+"""After an end marker, fewer prose paragraphs than this never make the story go on."""
+SEQUEL_PROSE_SHARE = 0.5
+"""After an end marker, the story goes on when prose makes this share of the lines up to
+its last prose paragraph."""
 MAX_BOILERPLATE_WORDS = 250
 """The longest tail paragraph a tail rule may hit: the "About the company" paragraphs
 closing a press release run to a couple hundred words."""
@@ -45,16 +54,30 @@ def body_start(lines: list[Line], reasons: Reasons, config: CleanConfig) -> int:
 
 
 def cut_at_end_marker(
-    lines: list[Line], reasons: Reasons, markers: tuple[Rule, ...], start: int
+    lines: list[Line],
+    reasons: Reasons,
+    markers: tuple[Rule, ...],
+    start: int,
+    config: CleanConfig,
 ) -> None:
-    """The first end marker after the story began (at `start`) drops itself and all
-    that follows."""
+    """The first end marker after the story began (at `start`) whose sequel reads as
+    chrome drops itself and all that follows.
+
+    A marker line can also stand inside the story: a "Related" box between two
+    paragraphs, a "More on this" aside, a heading that happens to read "Comments". So
+    the marker alone is dropped when prose goes on after it (`story_goes_on`), and the
+    search moves on to the next marker.
+    """
     screens = screens_of(markers)
     for i in range(start + 1, len(lines)):
+        if lines[i].sentence and lines[i].words > MAX_MARKER_WORDS:
+            continue  # "More on that in a follow-up post about ...": a sentence, not a label
         hit = match(lines[i], markers, screens=screens)
         if hit is None:
             continue
         reasons[i] = hit
+        if story_goes_on(lines, reasons, i, config):
+            continue
         for j in range(i + 1, len(lines)):
             if j not in reasons:
                 reasons[j] = (Reason.AFTER_END_OF_ARTICLE, hit[1])
@@ -63,6 +86,43 @@ def cut_at_end_marker(
     for i in range(min(start, len(lines))):
         if i not in reasons and (hit := match(lines[i], markers, screens=screens)) is not None:
             reasons[i] = (Reason.NAVIGATION, hit[1])
+
+
+def is_prose(line: Line, config: CleanConfig) -> bool:
+    """Body text that is nobody's teaser: running prose, hardly linked, not cut off."""
+    return (
+        is_body(line, config) and line.link_share < LIST_LINKS and not TRUNCATED.search(line.text)
+    )
+
+
+def story_goes_on(lines: list[Line], reasons: Reasons, marker: int, config: CleanConfig) -> bool:
+    """Whether what follows the marker reads as more of the story, not as chrome.
+
+    Counted from the marker to the last prose paragraph after it (a footer further down
+    says nothing about the marker): at least `MIN_SEQUEL_PROSE` prose paragraphs, making
+    `SEQUEL_PROSE_SHARE` or more of the lines there that are not the story's own
+    structure (headings, table rows, unlinked list items). Lines already removed count
+    as chrome, so a teaser list (linked headlines, each with a summary) or a comment
+    thread (names, dates and "Reply" around each comment) stays below the share.
+    """
+    prose = [
+        j for j in range(marker + 1, len(lines)) if j not in reasons and is_prose(lines[j], config)
+    ]
+    if len(prose) < MIN_SEQUEL_PROSE:
+        return False
+    chrome = sum(
+        1
+        for j in range(marker + 1, prose[-1])
+        if j in reasons or not (is_prose(lines[j], config) or _structure(lines[j]))
+    )
+    return len(prose) >= SEQUEL_PROSE_SHARE * (len(prose) + chrome)
+
+
+def _structure(line: Line) -> bool:
+    """A heading, a table row or an unlinked list item: the story's own structure."""
+    if line.kind in (ParagraphKind.HEADING, ParagraphKind.TABLE):
+        return line.link_share < LINK_HEAVY
+    return line.kind is ParagraphKind.LIST_ITEM and line.link_share < LIST_LINKS
 
 
 def peel_tail(lines: list[Line], reasons: Reasons, start: int, config: CleanConfig) -> None:

@@ -19,6 +19,7 @@ from trafilatura.settings import Extractor
 
 from pipeline.config import ExtractConfig
 from pipeline.errors import ExtractionError
+from pipeline.extract.fallback import better, needs_fallback
 from pipeline.extract.guards import empty_page_reason
 from pipeline.extract.metadata import page_metadata
 from pipeline.extract.paragraphs import body_paragraphs
@@ -52,11 +53,28 @@ def extract_page(markup: str, config: ExtractConfig, url: str | None = None) -> 
     empty = empty_page_reason(tree, config.min_text_chars)
     if empty is not None:
         raise ExtractionError(empty)
-    options = Extractor(
+    try:
+        metadata = page_metadata(tree, url)
+        paragraphs = _body(tree, _options(config, fast=config.fast, recall=config.favor_recall))
+        if needs_fallback(paragraphs, tree, config):
+            # trafilatura works on copies of the tree it is given, so the same parse
+            # serves both runs (a test holds the tree unchanged).
+            second = _body(tree, _options(config, fast=False, recall=False))
+            if better(paragraphs, second, config):
+                paragraphs = second
+    except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
+        raise ExtractionError(f"extraction failed: {type(exc).__name__}: {exc}") from exc
+    if not paragraphs:
+        raise ExtractionError("no main text found in the page")
+    return Page(metadata, tuple(with_sources(tree, paragraphs)), page_language(tree))
+
+
+def _options(config: ExtractConfig, fast: bool, recall: bool) -> Extractor:
+    return Extractor(
         output_format="python",
-        fast=config.fast,
+        fast=fast,
         precision=config.favor_precision,
-        recall=config.favor_recall,
+        recall=recall,
         comments=False,
         tables=config.include_tables,
         # Links are kept to measure how much of each paragraph is link text; with no URL
@@ -64,15 +82,14 @@ def extract_page(markup: str, config: ExtractConfig, url: str | None = None) -> 
         links=True,
         with_metadata=False,
     )
-    try:
-        metadata = page_metadata(tree, url)
-        document = trafilatura.bare_extraction(tree, options=options)
-    except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
-        raise ExtractionError(f"extraction failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _body(tree: html.HtmlElement, options: Extractor) -> tuple[Paragraph, ...]:
+    """The paragraphs trafilatura finds with `options`; none when it finds no body."""
+    document = trafilatura.bare_extraction(tree, options=options)
     if document is None or isinstance(document, dict) or document.body is None:
-        raise ExtractionError("no main text found in the page")
-    paragraphs = with_sources(tree, body_paragraphs(document.body))
-    return Page(metadata, tuple(paragraphs), page_language(tree))
+        return ()
+    return tuple(body_paragraphs(document.body))
 
 
 def parse_html(markup: str, max_depth: int) -> html.HtmlElement:

@@ -107,3 +107,77 @@ def test_a_plain_closing_list_is_not_tail_chrome() -> None:
     reasons: Reasons = {}
     drop_outside_body(lines, reasons, 0, CFG)
     assert reasons == {}
+
+
+SEQUELS = {
+    "related-box-mid-story": (
+        ["Related", ("Five things to know about the new tram line", 1.0), *BODY[1:]],
+        True,
+    ),
+    "more-on-aside-then-story": (["More on this story", *BODY[1:]], True),
+    "teaser-list-with-summaries": (
+        [
+            "More from Business",
+            ("Shares slide as the central bank holds its rate", 1.0),
+            "Markets fell across the region on Thursday after the central bank kept its main "
+            "rate unchanged, disappointing traders who had hoped for a cut this month.",
+            "March 3, 2024",
+            ("The airline that wants to fly you to the moon", 1.0),
+            "A start-up says it will sell tickets for a lunar flyby within a decade, though "
+            "engineers doubt that its rocket will be ready by the end of the next decade.",
+            "March 2, 2024",
+        ],
+        False,
+    ),
+    "comment-thread": (
+        [
+            "3 Comments",
+            "Jane Doe says:",
+            "March 3, 2024 at 5:12 pm",
+            "I have lived in this city for thirty years and the trams were the best thing it "
+            "ever had, so I am glad that somebody is finally bringing them back to us.",
+            "Reply",
+            "Tom says:",
+            "March 3, 2024 at 6:40 pm",
+            "Another waste of money that will be over budget and late, just like the bridge "
+            "they promised us ten years ago and never finished for all the talk about it.",
+            "Reply",
+        ],
+        False,
+    ),
+    "one-teaser-paragraph": (
+        [
+            "You might also like",
+            "Another story entirely about a football match that ended in a draw after a late "
+            "penalty, with both managers complaining about the referee afterwards.",
+        ],
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize(("sequel", "goes_on"), list(SEQUELS.values()), ids=list(SEQUELS))
+def test_end_marker_cuts_only_when_chrome_follows(
+    sequel: list[str | tuple[str, float]], goes_on: bool
+) -> None:
+    items = [BODY[0], *sequel]
+    paragraphs = [
+        Paragraph(t[0], link_share=t[1]) if isinstance(t, tuple) else Paragraph(t) for t in items
+    ]
+    decision = clean_paragraphs(paragraphs, CFG)
+    kept_texts = [paragraphs[i].text for i in decision.kept]
+    reasons = {r.position: r.reason for r in decision.removed}
+    assert reasons[1] == Reason.END_OF_ARTICLE  # the marker line itself always goes
+    if goes_on:
+        assert kept_texts == BODY
+        assert Reason.AFTER_END_OF_ARTICLE not in reasons.values()
+    else:
+        assert kept_texts == BODY[:1]
+        assert reasons[len(items) - 1] == Reason.AFTER_END_OF_ARTICLE
+
+
+def test_a_later_marker_still_ends_the_story() -> None:
+    texts = [BODY[0], "Related", BODY[1], BODY[2], "Leave a Reply", "Name", "Website"]
+    decision = clean_paragraphs([Paragraph(t) for t in texts], CFG)
+    assert [texts[i] for i in decision.kept] == BODY
+    assert {r.text: r.reason for r in decision.removed}["Website"] == (Reason.AFTER_END_OF_ARTICLE)
