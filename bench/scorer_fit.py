@@ -151,21 +151,26 @@ def cross_validate(
     features: Sequence[npt.NDArray[np.float64]],
     config: PipelineConfig,
     k: int = 5,
-    threshold: float | None = None,
-) -> CrossValidation:
-    if threshold is not None:
-        from dataclasses import replace
+    thresholds: Sequence[float] = (),
+) -> dict[float, CrossValidation]:
+    """Held-out figures at each threshold (default: the config's); each fold trained once."""
+    from dataclasses import replace
 
-        config = replace(config, clean=replace(config.clean, scorer_threshold=threshold))
-    texts = [""] * len(pages)
+    chosen = tuple(thresholds) or (config.clean.scorer_threshold,)
+    configs = {t: replace(config, clean=replace(config.clean, scorer_threshold=t)) for t in chosen}
+    texts = {t: [""] * len(pages) for t in chosen}
     everything = set(range(len(pages)))
     for number, held in enumerate(folds(pages, k), start=1):
         model, _ = train(pages, features, sorted(everything - set(held)))
         print(f"  fold {number}/{k}: trained on {len(everything) - len(held)} pages", flush=True)
         for i in held:
-            texts[i] = article_text(pages[i].document, config, Scorer(model))
-    rules = [article_text(p.document, config, None) for p in pages]
-    return CrossValidation(scored=_per_set(pages, texts), rules=_per_set(pages, rules), texts=texts)
+            for t in chosen:
+                texts[t][i] = article_text(pages[i].document, configs[t], Scorer(model))
+    rules = _per_set(pages, [article_text(p.document, config, None) for p in pages])
+    return {
+        t: CrossValidation(scored=_per_set(pages, texts[t]), rules=rules, texts=texts[t])
+        for t in chosen
+    }
 
 
 def _per_set(pages: Sequence[LabelledPage], texts: Sequence[str]) -> dict[str, Score]:
@@ -188,7 +193,7 @@ def report_cv(k: int, cache: Path | None = None, out: Callable[[str], None] = pr
     config = PipelineConfig()
     pages = load_all(config, cache)
     features = [page_features(p, config) for p in pages]
-    cv = cross_validate(pages, features, config, k)
+    cv = cross_validate(pages, features, config, k)[config.clean.scorer_threshold]
     sites = len({p.site for p in pages})
     out(f"\n== cross-validated by site: {k} folds, {len(pages)} pages of {sites} sites")
     out(f"{'set':<14} {'system':<30} {'F1':>6} {'P':>6} {'R':>6}")

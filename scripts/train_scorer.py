@@ -95,9 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for mode, scores in baselines(pages, cache).items():
             print(_row(f"trafilatura {mode}", scores))
     if args.folds:
-        for threshold in (float(t) for t in args.thresholds.split(",")):
-            cv = cross_validate(pages, features, config, args.folds, threshold)
-            print(_row("newsclean rules alone", cv.rules))
+        thresholds = [float(t) for t in args.thresholds.split(",")]
+        results = cross_validate(pages, features, config, args.folds, thresholds)
+        print(_row("newsclean rules alone", results[thresholds[0]].rules))
+        for threshold, cv in results.items():
             print(_row(f"newsclean + scorer, CV {args.folds} (t={threshold})", cv.scored))
     if args.no_write:
         return 0

@@ -66,7 +66,11 @@ def test_feature_values(name: str, row: int, expected: float) -> None:
 
 
 def test_heading_kind_and_rule_hits_are_columns() -> None:
-    page = [Paragraph("Advertisement"), Paragraph("Section", ParagraphKind.HEADING), *map(Paragraph, BODY)]
+    page = [
+        Paragraph("Advertisement"),
+        Paragraph("Section", ParagraphKind.HEADING),
+        *map(Paragraph, BODY),
+    ]
     matrix = _matrix(page)
     assert matrix[0, _column("rule_any")] == 1.0
     assert matrix[1, _column("heading")] == 1.0
@@ -74,7 +78,9 @@ def test_heading_kind_and_rule_hits_are_columns() -> None:
 
 
 def test_stopwords_follow_the_page_language() -> None:
-    german = [Paragraph("Die Regierung hat am Montag mitgeteilt, dass die Steuern und Abgaben steigen.")]
+    german = [
+        Paragraph("Die Regierung hat am Montag mitgeteilt, dass die Steuern und Abgaben steigen.")
+    ]
     share = _column("stopwords")
     assert _matrix(german, "de")[0, share] > _matrix(german, "en")[0, share]
     # undeclared: guessed from the page's words
@@ -96,14 +102,19 @@ def test_declared_language(lang: str | None, expected: str | None) -> None:
 
 
 def test_guessed_stopwords_of_french() -> None:
-    words = page_stopwords(None, ["Le gouvernement a annoncé que les impôts et les taxes vont augmenter."])
+    words = page_stopwords(
+        None, ["Le gouvernement a annoncé que les impôts et les taxes vont augmenter."]
+    )
     assert {"le", "les", "et"} <= words
 
 
-MARKUP = """<html lang="en-GB"><body><nav class="site-menu"><ul><li><a href="/">Home</a></li></ul></nav>
-<article class="post-content"><div class="entry"><p>The council met on Monday to <a href="/x">discuss</a>
-the budget for next year.</p><h2>What comes next</h2></div></article>
-<section id="comments" class="comments-area"><p class="comment-body">Nice piece.</p></section></body></html>"""
+MARKUP = """<html lang="en-GB"><body>
+<nav class="site-menu"><ul><li><a href="/">Home</a></li></ul></nav>
+<article class="post-content"><div class="entry">
+<p>The council met on Monday to <a href="/x">discuss</a> the budget for next year.</p>
+<h2>What comes next</h2></div></article>
+<section id="comments" class="comments-area"><p class="comment-body">Nice piece.</p>
+</section></body></html>"""
 
 
 def test_sources_are_found_in_the_page() -> None:

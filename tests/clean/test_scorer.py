@@ -23,7 +23,7 @@ from pipeline.clean.scorer import (
 )
 from pipeline.config import CleanConfig, PipelineConfig
 from pipeline.errors import ConfigError
-from pipeline.model import Article, Paragraph, Reason, RawDocument
+from pipeline.model import Article, Paragraph, RawDocument, Reason
 from pipeline.process import process_document
 from pipeline.runtime.manifest import models
 from tests.clean.story import BODY
