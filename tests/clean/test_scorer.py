@@ -82,7 +82,7 @@ def _not_a_model(d: dict[str, Any]) -> None:
         pytest.param(_other_version, "format version", id="other-version"),
         pytest.param(_other_features, "other features", id="other-features"),
         pytest.param(_bad_node, "points outside", id="node-out-of-range"),
-        pytest.param(_short_row, "do not line up", id="ragged-arrays"),
+        pytest.param(_short_row, "is corrupt", id="ragged-arrays"),
         pytest.param(_not_a_model, "not a newsclean paragraph scorer", id="other-format"),
     ],
 )
