@@ -144,3 +144,16 @@ def test_snippets_match_lowercase_and_normalised_whitespace() -> None:
 )
 def test_site_is_registered_domain(url: str, site: str) -> None:
     assert site_of(url) == site
+
+
+WCXB_PAGES = load_pages(FIXTURES / "wcxb")
+"""Pages on which the article was lost before: to a fragment from extraction (wcxb0010,
+wcxb4555, wcxb4715) or to an end marker inside the story (wcxb0094, wcxb0449)."""
+FLOOR_PAGE_RECALL = 0.8
+
+
+@pytest.mark.parametrize("page", WCXB_PAGES, ids=[p.id for p in WCXB_PAGES])
+def test_the_whole_run_keeps_the_article(page) -> None:  # type: ignore[no-untyped-def]
+    result = token_match(page.truth, ours()(page))
+    assert result.recall >= FLOOR_PAGE_RECALL, result
+    assert result.precision >= 0.8, result
