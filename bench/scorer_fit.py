@@ -10,7 +10,6 @@ scorer, in-document dedupe) as a run produces them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,12 +177,6 @@ def _per_set(pages: Sequence[LabelledPage], texts: Sequence[str]) -> dict[str, S
     for page, text in zip(pages, texts, strict=True):
         pairs.setdefault(page.set, []).append((page.truth, text))
     return {name: set_score(name, pairs[name]) for name in sorted(pairs)}
-
-
-def size_ok(document: dict[str, Any], limit_kb: int = 400) -> bool:
-    import json
-
-    return math.ceil(len(json.dumps(document)) / 1024) <= limit_kb
 
 
 def report_cv(k: int, cache: Path | None = None, out: Callable[[str], None] = print) -> None:
