@@ -7,11 +7,13 @@ precision, recall, CPU seconds per page (`time.process_time`, so other load on t
 machine does not count) and CPU relative to trafilatura's default; for WCXB also the
 share of `with` snippets found and of `without` snippets absent. Then the per-site
 spread (`bench.breakdown`), and with `--show-worst K` the K pages of lowest recall for
-ours, with the body paragraphs we removed and why.
+ours, with the body paragraphs we removed and why. With `--cv K`, our figures with the
+paragraph scorer, each page scored by a model trained on the other folds' sites only
+(`bench.scorer_fit`), beside the rules alone on the same pages.
 
     python -m bench.extraction [--set scrapinghub|wcxb|both] [--limit N] [--ids ID ...]
         [--systems ours,default,precision,recall] [--show-worst K] [--sites K]
-        [--losses] [--repeat R]
+        [--losses] [--repeat R] [--cv K [--cv-cache FILE]]
 
 Both sides get the same decompressed bytes and decode them themselves. A quarantined
 page counts as an empty prediction. Other scripts import `evaluate`, `SYSTEMS` and
@@ -224,6 +226,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--repeat", type=int, default=1, help="time each page N times, keep the least CPU"
     )
     parser.add_argument("--data", type=Path, help="another folder in the format of --set")
+    parser.add_argument(
+        "--cv",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also ours with the paragraph scorer, cross-validated by site in K folds over "
+        "both sets (needs the `train` extra)",
+    )
+    parser.add_argument("--cv-cache", type=Path, help="pickle of the extracted pages for --cv")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.systems.split(",") if n.strip()]
     unknown = [n for n in names if n not in SYSTEMS]
@@ -242,6 +253,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         pages = load_pages(data.root, args.ids, args.limit)
         if pages:
             run_set(data, pages, names, args)
+    if args.cv:
+        from bench.scorer_fit import report_cv
+
+        report_cv(args.cv, args.cv_cache)
     return 0
 
 

@@ -102,11 +102,24 @@ class CleanConfig:
     """Additional regular expressions (case-insensitive) for paragraphs to drop."""
     extra_end_markers: tuple[str, ...] = ()
     """Additional regular expressions for end-of-article markers (drop it and the rest)."""
+    scorer: bool = False
+    """On HTML pages, let the paragraph scorer (`pipeline.clean.scorer`) decide every
+    paragraph the rules do not call chrome unambiguously."""
+    scorer_threshold: float = 0.5
+    """A paragraph whose probability of being story is below this is removed, in [0, 1]."""
+    scorer_model: str = ""
+    """Path of the scorer's model file; "" = the one shipped with newsclean. Checked at
+    start (missing, corrupt, or of another format version: an error) when `scorer` is on."""
 
     def __post_init__(self) -> None:
         _positive(self, "short_line_words", "body_min_words", "title_scan")
         validate.regexes(self, "extra_patterns")
         validate.regexes(self, "extra_end_markers")
+        validate.closed_unit(self, "scorer_threshold")
+        if self.scorer and self.enabled:
+            from pipeline.clean.scorer import load_model  # numpy, only once a config is built
+
+            load_model(self.scorer_model)
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,9 @@ class Reason(enum.StrEnum):
     """Template text learned from the corpus: on many distinct pages of one site."""
     CROSS_DOCUMENT_DUPLICATE = "cross-document-duplicate"
     """A paragraph already kept in an earlier article (with `drop_cross_document_duplicates`)."""
+    SCORER = "scorer"
+    """The paragraph scorer (`clean.scorer`) judged it chrome; its `similarity` holds the
+    scorer's probability that the paragraph is story."""
 
 
 class Measure(enum.StrEnum):
@@ -140,12 +143,31 @@ class Metadata:
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """Where an HTML paragraph stood in the page it came from: the DOM context the
+    paragraph scorer reads (a comment or sidebar block reads as prose, its place does not).
+    """
+
+    tag: str
+    """The nearest block element holding the paragraph's first text (`p`, `li`, `h2` ...)."""
+    depth: int
+    """How many elements enclose that block element."""
+    names: frozenset[str] = frozenset()
+    """Lowercased words of the class and id attributes of the block and its nearest
+    ancestors, each as `level:word` (0 = the block itself)."""
+    ancestors: frozenset[str] = frozenset()
+    """Tags of sectioning ancestors (`article`, `aside`, `nav`, `footer`, `form` ...)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     text: str
     kind: ParagraphKind = ParagraphKind.TEXT
     link_share: float = 0.0
     """Share of the text's characters inside links (HTML only; 0 for plain text): a
     paragraph that is all link is a teaser or a menu entry, rarely story."""
+    source: Source | None = None
+    """Its place in the page (HTML only, when found; None elsewhere)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +179,8 @@ class Document:
     metadata: Metadata
     paragraphs: tuple[Paragraph, ...]
     encoding: str | None = None
+    language: str | None = None
+    """The page's declared language (`<html lang>`, HTML only), lowercased."""
 
 
 @dataclass(frozen=True, slots=True)

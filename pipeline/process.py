@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from pipeline.clean import clean_paragraphs
+from pipeline.clean import clean_paragraphs, scorer_for
 from pipeline.config import PipelineConfig
 from pipeline.dedupe import assemble, near_duplicates
 from pipeline.errors import DeadlineExceeded, ExtractionError
@@ -33,6 +33,8 @@ def process_document(
                 config.clean,
                 title=document.metadata.title,
                 find_title=document.format is Format.TEXT,
+                scorer=scorer_for(config.clean) if document.format is Format.HTML else None,
+                language=document.language,
             )
             stage = Stage.DEDUPE
             kept_texts = [document.paragraphs[i].text for i in decision.kept]

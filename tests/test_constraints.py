@@ -33,7 +33,7 @@ def pins() -> dict[str, str]:
 def project_requirements() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = list(project["dependencies"])
-    for extra in ("dev", "flows"):
+    for extra in ("dev", "flows", "train"):
         wanted += project["optional-dependencies"][extra]
     return [Requirement(spec) for spec in wanted]
 

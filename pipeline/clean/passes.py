@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipeline.clean import structure
 from pipeline.clean import title as headline
@@ -24,26 +26,34 @@ from pipeline.clean.screen import match, screens_of
 from pipeline.config import CleanConfig
 from pipeline.model import Decision, Paragraph, ParagraphKind, Reason, Removal
 
+if TYPE_CHECKING:
+    from pipeline.clean.scorer import Scorer
+
 LINK_ONLY = 0.8
 """A paragraph this much inside links is a link, not prose (HTML only)."""
 MAX_TEASER_WORDS = 60
 """The longest paragraph that, all link, is a headline pointing elsewhere."""
 
 
-def clean_paragraphs(
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """What the hand rules make of a document's paragraphs, before anything is decided."""
+
+    lines: list[Line]
+    reasons: Reasons
+    """Paragraph index → (reason, rule): every rule that fired, in the passes' order."""
+    start: int
+    """The first body paragraph (see `structure.body_start`)."""
+    title: str | None
+
+
+def annotate(
     paragraphs: Sequence[Paragraph],
     config: CleanConfig,
     title: str | None = None,
     find_title: bool = False,
-) -> Decision:
-    """Return which paragraphs to keep, the removals with reasons, and the title.
-
-    `find_title` asks for the headline to be found among the paragraphs (plain text);
-    otherwise `title` (from the page's metadata) is passed through and its repeats in
-    the body are removed. With `config.enabled` false every paragraph is kept.
-    """
-    if not config.enabled:
-        return Decision(kept=tuple(range(len(paragraphs))), removed=(), title=title)
+) -> Annotation:
+    """Run every pass: the reasons the rules give, which `clean_paragraphs` decides on."""
     lines = [describe(p) for p in paragraphs]
     reasons = _line_pass(lines, RULES + _extra_rules(config))
     start = structure.body_start(lines, reasons, config)
@@ -63,13 +73,42 @@ def clean_paragraphs(
     structure.drop_teaser_runs(lines, reasons)
     structure.drop_outside_body(lines, reasons, start, config)
     structure.drop_nav_runs(lines, reasons, config)
+    return Annotation(lines, reasons, start, title)
 
-    kept = tuple(i for i in range(len(lines)) if i not in reasons)
+
+def clean_paragraphs(
+    paragraphs: Sequence[Paragraph],
+    config: CleanConfig,
+    title: str | None = None,
+    find_title: bool = False,
+    scorer: Scorer | None = None,
+    language: str | None = None,
+) -> Decision:
+    """Return which paragraphs to keep, the removals with reasons, and the title.
+
+    `find_title` asks for the headline to be found among the paragraphs (plain text);
+    otherwise `title` (from the page's metadata) is passed through and its repeats in
+    the body are removed. With `config.enabled` false every paragraph is kept.
+
+    With a `scorer` (HTML pages, `clean.scorer`), the rules' unambiguous verdicts stand
+    and the scorer decides every other paragraph, reading the rules' hits as evidence;
+    `language` is the page's declared language, for its stopwords.
+    """
+    if not config.enabled:
+        return Decision(kept=tuple(range(len(paragraphs))), removed=(), title=title)
+    notes = annotate(paragraphs, config, title, find_title)
+    reasons = notes.reasons
+    scores: dict[int, float] = {}
+    if scorer is not None and paragraphs:
+        reasons, scores = scorer.decide(paragraphs, notes, language, config.scorer_threshold)
+    kept = tuple(i for i in range(len(paragraphs)) if i not in reasons)
     removed = tuple(
-        Removal(text=lines[i].text, reason=reason, rule=rule, position=i)
+        Removal(
+            text=paragraphs[i].text, reason=reason, rule=rule, position=i, similarity=scores.get(i)
+        )
         for i, (reason, rule) in sorted(reasons.items())
     )
-    return Decision(kept=kept, removed=removed, title=title)
+    return Decision(kept=kept, removed=removed, title=notes.title)
 
 
 def _extra_rules(config: CleanConfig) -> tuple[Rule, ...]:

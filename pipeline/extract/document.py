@@ -10,7 +10,7 @@ from pipeline.config import ExtractConfig
 from pipeline.errors import BinaryContentError, ExtractionError
 from pipeline.extract.decode import decode_bytes
 from pipeline.extract.markdown import markdown_to_html
-from pipeline.extract.page import extract_html
+from pipeline.extract.page import extract_page
 from pipeline.extract.sniff import sniff_format
 from pipeline.extract.text import text_paragraphs
 from pipeline.model import Document, Format, Metadata, RawDocument
@@ -30,12 +30,13 @@ def extract_document(raw: RawDocument, config: ExtractConfig) -> Document:
     if not text.strip():
         raise ExtractionError("input holds only whitespace")
     fmt = sniff_format(text)
+    language = None
     if fmt is Format.TEXT:
         metadata = Metadata(url=raw.url, date=raw.date)
         paragraphs = text_paragraphs(text)
     else:
         markup = markdown_to_html(text) if fmt is Format.MARKDOWN else text
-        metadata, paragraphs = extract_html(markup, config, url=raw.url)
+        metadata, paragraphs, language = extract_page(markup, config, url=raw.url)
         if raw.date and not metadata.date:
             metadata = _with_date(metadata, raw.date)
     if sum(len(p.text) for p in paragraphs) < config.min_text_chars:
@@ -48,6 +49,7 @@ def extract_document(raw: RawDocument, config: ExtractConfig) -> Document:
         metadata=metadata,
         paragraphs=paragraphs,
         encoding=decoded.encoding,
+        language=language,
     )
 
 

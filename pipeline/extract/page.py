@@ -11,6 +11,7 @@ text, which plain-text output would flatten.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import trafilatura
 from lxml import etree, html
@@ -23,6 +24,7 @@ from pipeline.extract.guards import empty_page_reason
 from pipeline.extract.metadata import page_metadata
 from pipeline.extract.paragraphs import body_paragraphs
 from pipeline.extract.screen import screen_markup
+from pipeline.extract.source import page_language, with_sources
 from pipeline.model import Metadata, Paragraph
 
 # libxml2 refuses XPath expressions much longer than this many steps.
@@ -30,9 +32,22 @@ _XPATH_DEPTH_MAX = 1000
 _XML_DECLARATION = re.compile(r"^<\?xml[^>]{0,200}\?>")
 
 
+class Page(NamedTuple):
+    metadata: Metadata
+    paragraphs: tuple[Paragraph, ...]
+    """With their place in the page (`Paragraph.source`) where it is found."""
+    language: str | None
+    """The page's declared language, if any."""
+
+
 def extract_html(
     markup: str, config: ExtractConfig, url: str | None = None
 ) -> tuple[Metadata, tuple[Paragraph, ...]]:
+    page = extract_page(markup, config, url)
+    return page.metadata, page.paragraphs
+
+
+def extract_page(markup: str, config: ExtractConfig, url: str | None = None) -> Page:
     screen_markup(markup)
     tree = parse_html(markup, config.max_tree_depth)
     empty = empty_page_reason(tree, config.min_text_chars)
@@ -51,7 +66,7 @@ def extract_html(
         raise ExtractionError(f"extraction failed: {type(exc).__name__}: {exc}") from exc
     if not paragraphs:
         raise ExtractionError("no main text found in the page")
-    return metadata, paragraphs
+    return Page(metadata, tuple(with_sources(tree, paragraphs)), page_language(tree))
 
 
 def _options(config: ExtractConfig, fast: bool, recall: bool) -> Extractor:

@@ -6,6 +6,7 @@ import platform
 from importlib import metadata
 from typing import Any
 
+from pipeline.clean import scorer_for
 from pipeline.config import PipelineConfig
 from pipeline.runtime.summary import RunSummary
 
@@ -23,10 +24,19 @@ def versions() -> dict[str, str]:
     return found
 
 
+def models(config: PipelineConfig) -> dict[str, Any]:
+    """The learned models the run used, by version and content hash (none: empty)."""
+    scorer = scorer_for(config.clean)
+    if scorer is None:
+        return {}
+    return {"scorer": {"version": scorer.model.version, "sha256": scorer.model.sha256}}
+
+
 def build_manifest(config: PipelineConfig, summary: RunSummary) -> dict[str, Any]:
     return {
         "counts": summary.counts(),
         "config": config.to_dict(),
         "versions": versions(),
+        "models": models(config),
         "timings": {k: round(v, 3) for k, v in sorted(summary.timings.items())},
     }
