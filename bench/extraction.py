@@ -75,7 +75,7 @@ def extract_and_clean(config: PipelineConfig | None = None) -> Extractor:
 
     def run(page: Page) -> str:
         raw = RawDocument(source=f"{page.id}.html", data=page.data, url=page.url or None)
-        document = extract_document(raw, cfg.extract)
+        document = extract_document(raw, cfg.extract, sources=cfg.clean.scorer)
         decision = clean_paragraphs(document.paragraphs, cfg.clean, title=document.metadata.title)
         return "\n\n".join(document.paragraphs[i].text for i in decision.kept)
 

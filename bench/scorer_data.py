@@ -67,7 +67,7 @@ def labels_for(paragraphs: Iterable[str], truth: str) -> tuple[int, ...]:
 def _extract(key: str, data: bytes, url: str, config: PipelineConfig) -> Document | None:
     raw = RawDocument(source=f"{key}.html", data=data, url=url or None)
     try:
-        return extract_document(raw, config.extract)
+        return extract_document(raw, config.extract, sources=True)
     except ExtractionError:
         return None
 

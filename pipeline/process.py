@@ -26,7 +26,9 @@ def process_document(
     stage = Stage.EXTRACT
     try:
         with time_limit(config.limits.document_seconds, watchdog):
-            document = extract_document(raw, config.extract)
+            document = extract_document(
+                raw, config.extract, sources=config.clean.enabled and config.clean.scorer
+            )
             stage = Stage.CLEAN
             decision = clean_paragraphs(
                 document.paragraphs,

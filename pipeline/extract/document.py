@@ -18,8 +18,9 @@ from pipeline.model import Document, Format, Metadata, RawDocument
 __all__ = ["ExtractionError", "extract_document", "markdown_to_html"]
 
 
-def extract_document(raw: RawDocument, config: ExtractConfig) -> Document:
-    """Raise `ExtractionError` (with a reason fit for a quarantine record) on failure."""
+def extract_document(raw: RawDocument, config: ExtractConfig, *, sources: bool = False) -> Document:
+    """Raise `ExtractionError` (with a reason fit for a quarantine record) on failure.
+    `sources`: HTML paragraphs carry their place in the page (`Paragraph.source`)."""
     if not raw.data.strip():
         raise ExtractionError("empty input")
     try:
@@ -36,7 +37,7 @@ def extract_document(raw: RawDocument, config: ExtractConfig) -> Document:
         paragraphs = text_paragraphs(text)
     else:
         markup = markdown_to_html(text) if fmt is Format.MARKDOWN else text
-        metadata, paragraphs, language = extract_page(markup, config, url=raw.url)
+        metadata, paragraphs, language = extract_page(markup, config, url=raw.url, sources=sources)
         if raw.date and not metadata.date:
             metadata = _with_date(metadata, raw.date)
     if sum(len(p.text) for p in paragraphs) < config.min_text_chars:

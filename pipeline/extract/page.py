@@ -47,7 +47,11 @@ def extract_html(
     return page.metadata, page.paragraphs
 
 
-def extract_page(markup: str, config: ExtractConfig, url: str | None = None) -> Page:
+def extract_page(
+    markup: str, config: ExtractConfig, url: str | None = None, *, sources: bool = False
+) -> Page:
+    """`sources`: find each paragraph's place in the page (what the paragraph scorer
+    reads); it costs a walk of the tree, so only when the scorer will use it."""
     screen_markup(markup)
     tree = parse_html(markup, config.max_tree_depth)
     empty = empty_page_reason(tree, config.min_text_chars)
@@ -66,7 +70,9 @@ def extract_page(markup: str, config: ExtractConfig, url: str | None = None) -> 
         raise ExtractionError(f"extraction failed: {type(exc).__name__}: {exc}") from exc
     if not paragraphs:
         raise ExtractionError("no main text found in the page")
-    return Page(metadata, tuple(with_sources(tree, paragraphs)), page_language(tree))
+    if sources:
+        paragraphs = tuple(with_sources(tree, paragraphs))
+    return Page(metadata, paragraphs, page_language(tree))
 
 
 def _options(config: ExtractConfig, fast: bool, recall: bool) -> Extractor:
