@@ -1,7 +1,8 @@
 """In-document dedupe where it belongs: what it takes from ordinary pages, and revision dumps.
 
     python bench/revisions.py [--sets wcxb-dev,scrapinghub-dev] [--dumps N] [--seed S]
-                              [--limit N] [--skip-pages] [--skip-dumps]
+                              [--limit N] [--skip-pages] [--skip-dumps] [--cpu]
+                              [--no-end-markers] [--bench DIR]
 
 (a) Ordinary pages: every page of the development sets through the whole per-document
 pipeline; a removed paragraph is *body* when the ground truth's `articleBody` holds it
@@ -22,6 +23,9 @@ Printed: body recall and precision (the WCXB token metric against the latest ver
 over the paragraphs with two or more wordings in the dump, the share whose kept copy is
 the latest wording, the oldest, or neither.
 
+`--cpu` prints only the CPU per page (`time.process_time`) of the in-document dedupe
+stage on the pages of (a).
+
 It imports nothing but `pipeline`, so the same file measures another checkout: run it
 with `PYTHONPATH=<checkout>` from anywhere (e.g. main, for the figures before a change).
 CPU is not measured here; the dumps are seeded, so both checkouts see the same ones.
@@ -35,6 +39,7 @@ import json
 import random
 import re
 import sys
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -95,6 +100,41 @@ def pages_lost(root: Path, name: str, config: PipelineConfig, limit: int | None)
         )
         counts["pages with body removed as duplicate"] += bool(in_body)
     return dict(counts)
+
+
+def dedupe_cpu(root: Path, name: str, config: PipelineConfig, limit: int | None) -> float:
+    """CPU seconds per page of the in-document dedupe stage alone (extraction and cleaning
+    done first, untimed). A checkout without the revision gate runs `near_duplicates`
+    on every page's kept paragraphs, as its `process_document` did."""
+    from pipeline import dedupe
+    from pipeline.clean import clean_paragraphs
+    from pipeline.extract.document import extract_document
+    from pipeline.model import Format
+
+    gated = getattr(dedupe, "dedupe_document", None)
+    total, pages = 0.0, 0
+    for truth in load_truth(root, name)[:limit]:
+        data = gzip.decompress((root / name / "html" / f"{truth.id}.html.gz").read_bytes())
+        raw = RawDocument(source=f"{truth.id}.html", data=data, url=truth.url or None)
+        try:
+            document = extract_document(raw, config.extract)
+        except Exception:  # quarantined: no dedupe either
+            continue
+        decision = clean_paragraphs(
+            document.paragraphs,
+            config.clean,
+            title=document.metadata.title,
+            find_title=document.format is Format.TEXT,
+        )
+        start = time.process_time()
+        if gated is not None:
+            gated(document, decision, config.dedupe)
+        else:
+            texts = [document.paragraphs[i].text for i in decision.kept]
+            dedupe.near_duplicates(texts, config.dedupe)
+        total += time.process_time() - start
+        pages += 1
+    return total / max(1, pages)
 
 
 # (b) revision dumps -------------------------------------------------------------------
@@ -171,16 +211,18 @@ def dump_text(vs: list[list[Para]], headline: str, rng: random.Random, chrome: l
 def score_chains(vs: list[list[Para]], count: int, kept: list[str], chains: Counter[str]) -> None:
     """Which wording of each paragraph with two or more the article kept.
 
-    A wording counts as kept when a kept paragraph holds it (text extraction may join a
-    list to the line before it); "more than one kept" counts chains held by two or more
-    distinct kept paragraphs, a copy dedupe left.
+    A wording counts as kept when a kept paragraph is that wording, or, if none is, holds
+    it (text extraction may join a list to the line before it); "more than one kept"
+    counts chains held by two or more distinct kept paragraphs, a copy dedupe left.
     """
     for j in range(count):
         wordings = [norm(para.text) for v in vs for para in v if para.chain == j]
         if len(set(wordings)) < 2:
             continue
         chains["chains"] += 1
-        holders = [{k for k, text in enumerate(kept) if w in text} for w in wordings]
+        holders = [{k for k, text in enumerate(kept) if w == text} for w in wordings]
+        if not any(holders):
+            holders = [{k for k, text in enumerate(kept) if w in text} for w in wordings]
         if not any(holders):
             chains["lost"] += 1
         elif holders[-1]:
@@ -254,10 +296,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="pages per set in (a)")
     ap.add_argument("--skip-pages", action="store_true")
     ap.add_argument("--skip-dumps", action="store_true")
+    ap.add_argument("--cpu", action="store_true", help="only the dedupe stage's CPU per page")
     ap.add_argument("--no-end-markers", action="store_true", help="chrome without end markers")
     args = ap.parse_args(argv)
     sets = args.sets.split(",")
     config = PipelineConfig()
+    if args.cpu:
+        for name in sets:
+            cpu = dedupe_cpu(args.bench, name, config, args.limit)
+            print(name, f"dedupe CPU per page: {cpu * 1000:.2f} ms", flush=True)
+        return 0
     if not args.skip_pages:
         for name in sets:
             print(name, json.dumps(pages_lost(args.bench, name, config, args.limit)), flush=True)

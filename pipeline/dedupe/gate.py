@@ -7,13 +7,23 @@ of sentence shape, long enough to be written, each present in two or more wordin
 the gate counts the prose paragraphs that have a near-duplicate prose partner and the
 distinct passages they make (one disclaimer repeated under every product is one passage,
 not a history of edits), and calls the document a dump when several passages come in two
-or more wordings and those make a real share of its prose, or when the revision
-tracker's own lines are there as well. What it saw is kept (`RevisionEvidence`)
-and shown in the rule of every removal it allows, so a reader can see why dedupe fired.
+or more wordings and their copies make a real share of its prose, or when the revision
+tracker's own lines are there as well.
+
+One ordinary page still looks like that: a comparison that fills one template of prose
+per product ("Mullvad supports the WireGuard protocol..." then "IVPN supports ..."). Its
+near-duplicates differ by the same words every time, the products' names, where a
+revision's edits differ from one paragraph to the next; so when one word is in the
+difference of most of the revised pairs, the page is a template, not a dump.
+
+What the gate saw is kept (`RevisionEvidence`) and shown in the rule of every removal it
+allows, so a reader can see why dedupe fired.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,11 +38,17 @@ PROSE_MIN_WORDS = 12
 MIN_PASSAGES = 3
 """Distinct passages in two or more wordings needed: a repeated lede, a pull quote or a
 boilerplate sentence under each item is one or two, a revision history has many."""
-MIN_SHARE = 0.2
+MIN_SHARE = 0.3
 """... and their copies this share of the document's prose: in a dump most paragraphs
-come twice."""
+come twice, where pull quotes repeat a few paragraphs of a long article."""
 MIN_PASSAGES_TRACKED = 1
 """With the revision tracker's lines present, one revised passage is enough."""
+TEMPLATE_MIN_PAIRS = 3
+"""Revised pairs needed before their differences can show a template."""
+TEMPLATE_SHARE = 0.5
+"""A word in the difference of at least this share of the revised pairs is a name the
+template is filled with."""
+WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +63,18 @@ class RevisionEvidence:
     """Prose paragraphs in the document (after cleaning)."""
     trackers: int
     """Revision-tracker lines ("Version 3 of 5", "(about 3 hours later)", its headers)."""
+    template_word: str | None = None
+    """The word most of the revised pairs differ by, when they share one: a template."""
 
     @property
     def is_dump(self) -> bool:
         if self.trackers and self.passages >= MIN_PASSAGES_TRACKED:
             return True
-        return self.passages >= MIN_PASSAGES and self.paired >= MIN_SHARE * self.prose
+        return (
+            self.template_word is None
+            and self.passages >= MIN_PASSAGES
+            and self.paired >= MIN_SHARE * self.prose
+        )
 
     def describe(self) -> str:
         """The evidence in a few words, for the `rule` of a duplicate's removal."""
@@ -72,10 +94,30 @@ def is_prose(paragraph: Paragraph) -> bool:
 
 
 def revision_evidence(
-    prose: int, linked: Sequence[tuple[int, int]], trackers: int
+    texts: Sequence[str],
+    linked: Sequence[tuple[int, int]],
+    revised: Sequence[tuple[int, int]],
+    trackers: int,
 ) -> RevisionEvidence:
-    """The evidence from `linked`, the near-duplicate pairs among the `prose` paragraphs."""
-    roots = components(prose, linked)
+    """The evidence among the prose paragraphs `texts`: `linked` are all their
+    near-duplicate pairs (exact copies too), `revised` the pairs of like size (Jaccard)."""
+    roots = components(len(texts), linked)
     paired = {i for pair in linked for i in pair}
     passages = {roots[i] for i in paired}
-    return RevisionEvidence(len(paired), len(passages), prose, trackers)
+    return RevisionEvidence(
+        len(paired), len(passages), len(texts), trackers, template_word(texts, revised)
+    )
+
+
+def template_word(texts: Sequence[str], revised: Sequence[tuple[int, int]]) -> str | None:
+    """The word in the difference of most `revised` pairs (`TEMPLATE_SHARE`), if any."""
+    if len(revised) < TEMPLATE_MIN_PAIRS:
+        return None
+    words = [set(WORD.findall(t.lower())) for t in texts]
+    counts: Counter[str] = Counter()
+    for a, b in revised:
+        counts.update(words[a] ^ words[b])
+    if not counts:
+        return None
+    word, count = counts.most_common(1)[0]
+    return word if count >= TEMPLATE_SHARE * len(revised) else None

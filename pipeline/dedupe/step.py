@@ -8,13 +8,14 @@ with `keep = "first"`, the newer) copies of each paragraph dropped (`within.reso
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from pipeline.config import DedupeConfig
 from pipeline.dedupe.gate import RevisionEvidence, is_prose, revision_evidence
 from pipeline.dedupe.order import revision_order
 from pipeline.dedupe.within import DuplicateOf, link_paragraphs, resolve
-from pipeline.model import Decision, Document
+from pipeline.model import Decision, Document, Measure
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +33,27 @@ def dedupe_document(document: Document, decision: Decision, config: DedupeConfig
         return Dedupe()
     paragraphs = [document.paragraphs[i] for i in decision.kept]
     order = revision_order(document.paragraphs, decision)
-    prose = [k for k, p in enumerate(paragraphs) if is_prose(p)]
-    linked: list[tuple[int, int]] = []
-    if len(prose) >= 2:
-        links = link_paragraphs([paragraphs[k].text for k in prose], config)
-        linked = links.linked()
-    evidence = revision_evidence(len(prose), linked, order.trackers)
+    prose = [is_prose(p) for p in paragraphs]
+    texts = [p.text for p, yes in zip(paragraphs, prose, strict=True) if yes]
+    evidence = gate(texts, order.trackers, config)
     if not evidence.is_dump:
         return Dedupe(evidence=evidence)
     links = link_paragraphs([p.text for p in paragraphs], config)
-    found = resolve(links, order.ranks, config.keep, config.containment_threshold)
+    # A short line inside a paragraph (a subheading its text repeats) is no revision of
+    # it: besides exact copies, only prose is matched with prose.
+    pairs = [p for p in links.pairs if prose[links.units[p.a]] and prose[links.units[p.b]]]
+    found = resolve(
+        replace(links, pairs=pairs), order.ranks, config.keep, config.containment_threshold
+    )
     return Dedupe(found, evidence)
+
+
+def gate(prose: Sequence[str], trackers: int, config: DedupeConfig) -> RevisionEvidence:
+    """The revision gate's evidence from the document's prose paragraphs."""
+    if len(prose) < 2:
+        return revision_evidence(prose, [], [], trackers)
+    links = link_paragraphs(prose, config)
+    revised = [
+        (links.units[p.a], links.units[p.b]) for p in links.pairs if p.measure is Measure.JACCARD
+    ]
+    return revision_evidence(prose, links.linked(), revised, trackers)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipeline.config import DedupeConfig
 from pipeline.model import KeepRevision, Measure
@@ -65,7 +65,7 @@ class Links:
     copies: dict[int, int]
     pairs: list[Pair]
     table: ShingleTable
-    groups: dict[int, list[int]] = field(default_factory=dict)
+    groups: dict[int, list[int]]
     """Representative → every paragraph of its exact group (itself included)."""
 
     def linked(self) -> list[tuple[int, int]]:

@@ -43,6 +43,14 @@ def _with(repeats: list[tuple[str, ParagraphKind]]) -> list[Paragraph]:
     return out
 
 
+TEMPLATES = [
+    "{} supports the WireGuard protocol, a newer protocol that uses modern cryptography "
+    "on every platform.",
+    "{} has published App Store and Google Play clients, both supporting an easy-to-use "
+    "interface for everyone.",
+    "{} provides the source code for their desktop and mobile clients in their GitHub "
+    "organization today.",
+]
 HEADER = "Week | Monday | Tuesday | Wednesday | Thursday | Friday | Saturday | Sunday"
 ORDINARY = [
     pytest.param([(HEADER, TABLE)] * 6, id="table-header-rows"),
@@ -60,6 +68,14 @@ ORDINARY = [
         [("How personal trainers can adapt to this coaching trend", HEADING)] * 6, id="headings"
     ),
     pytest.param([(PROSE[2], QUOTE)], id="one-pull-quote"),
+    pytest.param(
+        [
+            (template.format(name), TEXT)
+            for template in TEMPLATES
+            for name in ("Mullvad", "IVPN", "Proton VPN")
+        ],
+        id="template-prose-per-product",
+    ),
 ]
 
 
