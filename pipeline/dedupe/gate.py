@@ -93,6 +93,16 @@ def is_prose(paragraph: Paragraph) -> bool:
     return line.sentence and line.words >= PROSE_MIN_WORDS
 
 
+def is_long(paragraph: Paragraph) -> bool:
+    """Long enough to be revised rather than repeated: inside a dump, such paragraphs are
+    matched as revisions even when not shaped as a sentence (a lead-in ending in a colon,
+    a long list item); headings and table rows never are."""
+    return (
+        paragraph.kind not in (ParagraphKind.HEADING, ParagraphKind.TABLE)
+        and describe(paragraph).words >= PROSE_MIN_WORDS
+    )
+
+
 def revision_evidence(
     texts: Sequence[str],
     linked: Sequence[tuple[int, int]],

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.config import DedupeConfig
-from pipeline.dedupe.gate import RevisionEvidence, is_prose, revision_evidence
+from pipeline.dedupe.gate import RevisionEvidence, is_long, is_prose, revision_evidence
 from pipeline.dedupe.order import revision_order
 from pipeline.dedupe.within import DuplicateOf, link_paragraphs, resolve
 from pipeline.model import Decision, Document, Measure
@@ -40,8 +40,9 @@ def dedupe_document(document: Document, decision: Decision, config: DedupeConfig
         return Dedupe(evidence=evidence)
     links = link_paragraphs([p.text for p in paragraphs], config)
     # A short line inside a paragraph (a subheading its text repeats) is no revision of
-    # it: besides exact copies, only prose is matched with prose.
-    pairs = [p for p in links.pairs if prose[links.units[p.a]] and prose[links.units[p.b]]]
+    # it: besides exact copies, only long paragraphs are matched with each other.
+    long = [is_long(paragraphs[i]) for i in links.units]
+    pairs = [p for p in links.pairs if long[p.a] and long[p.b]]
     found = resolve(
         replace(links, pairs=pairs), order.ranks, config.keep, config.containment_threshold
     )
