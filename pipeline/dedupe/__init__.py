@@ -9,7 +9,7 @@ decision and the duplicates.
 
 from pipeline.dedupe.assemble import assemble
 from pipeline.dedupe.gate import RevisionEvidence, is_prose
-from pipeline.dedupe.order import RevisionOrder, revision_order, tracker_of
+from pipeline.dedupe.order import revision_order, tracker_lines, tracker_of
 from pipeline.dedupe.step import Dedupe, dedupe_document
 from pipeline.dedupe.within import DuplicateOf, Links, link_paragraphs, near_duplicates, resolve
 
@@ -18,7 +18,6 @@ __all__ = [
     "DuplicateOf",
     "Links",
     "RevisionEvidence",
-    "RevisionOrder",
     "assemble",
     "dedupe_document",
     "is_prose",
@@ -26,5 +25,6 @@ __all__ = [
     "near_duplicates",
     "resolve",
     "revision_order",
+    "tracker_lines",
     "tracker_of",
 ]

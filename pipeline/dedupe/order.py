@@ -51,15 +51,6 @@ class Tracker:
     """The version number, the time (POSIX seconds), or +1 / -1 for later / earlier."""
 
 
-@dataclass(frozen=True, slots=True)
-class RevisionOrder:
-    ranks: list[float]
-    """For each paragraph of the sequence given: higher is a later revision."""
-    trackers: int
-    """Tracker lines that only a revision tracker writes (versions, gaps, its headers);
-    "Updated at" lines order revisions but are not counted, since news pages print one."""
-
-
 def tracker_of(text: str, position: int) -> Tracker | None:
     """The tracker line `text` is, if it is one."""
     line = " ".join(text.split())
@@ -79,11 +70,17 @@ def tracker_of(text: str, position: int) -> Tracker | None:
     return None
 
 
-def revision_order(paragraphs: Sequence[Paragraph], decision: Decision) -> RevisionOrder:
-    """Rank the kept paragraphs of `decision` (in its order) among the dump's revisions."""
+def tracker_lines(decision: Decision) -> int:
+    """The lines cleaning removed as the revision tracker's own (versions, gaps, its
+    headers): evidence of a dump for the gate. "Updated at" lines order revisions but
+    are not among them, since news pages print one."""
+    return sum(1 for r in decision.removed if r.reason is Reason.REVISION_TRACKER)
+
+
+def revision_order(paragraphs: Sequence[Paragraph], decision: Decision) -> list[float]:
+    """Rank the kept paragraphs of `decision` (in its order) among the dump's revisions:
+    higher is a later revision."""
     trackers = [t for i, p in enumerate(paragraphs) if (t := tracker_of(p.text, i))]
-    flagged = {r.position for r in decision.removed if r.reason is Reason.REVISION_TRACKER}
-    strong = flagged | {t.position for t in trackers if t.mark is not Mark.TIME}
     times = [t for t in trackers if t.mark is Mark.TIME]
     chosen = [t for t in trackers if t.mark is Mark.VERSION] or (times if len(times) > 1 else [])
     chosen = chosen or [t for t in trackers if t.mark is Mark.GAP]
@@ -95,7 +92,7 @@ def revision_order(paragraphs: Sequence[Paragraph], decision: Decision) -> Revis
         while s < len(chosen) and chosen[s].position <= position:
             s += 1
         ranks.append(segments[s] * n + position)
-    return RevisionOrder(ranks, len(strong))
+    return ranks
 
 
 def _segment_ranks(chosen: Sequence[Tracker]) -> list[float]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from pipeline.config import DedupeConfig
 from pipeline.dedupe.gate import RevisionEvidence, is_long, is_prose, revision_evidence
-from pipeline.dedupe.order import revision_order
+from pipeline.dedupe.order import revision_order, tracker_lines
 from pipeline.dedupe.within import DuplicateOf, link_paragraphs, resolve
 from pipeline.model import Decision, Document, Measure
 
@@ -32,20 +32,18 @@ def dedupe_document(document: Document, decision: Decision, config: DedupeConfig
     if not config.enabled or len(decision.kept) < 2:
         return Dedupe()
     paragraphs = [document.paragraphs[i] for i in decision.kept]
-    order = revision_order(document.paragraphs, decision)
     prose = [is_prose(p) for p in paragraphs]
     texts = [p.text for p, yes in zip(paragraphs, prose, strict=True) if yes]
-    evidence = gate(texts, order.trackers, config)
+    evidence = gate(texts, tracker_lines(decision), config)
     if not evidence.is_dump:
         return Dedupe(evidence=evidence)
+    order = revision_order(document.paragraphs, decision)
     links = link_paragraphs([p.text for p in paragraphs], config)
     # A short line inside a paragraph (a subheading its text repeats) is no revision of
     # it: besides exact copies, only long paragraphs are matched with each other.
     long = [is_long(paragraphs[i]) for i in links.units]
     pairs = [p for p in links.pairs if long[p.a] and long[p.b]]
-    found = resolve(
-        replace(links, pairs=pairs), order.ranks, config.keep, config.containment_threshold
-    )
+    found = resolve(replace(links, pairs=pairs), order, config.keep, config.containment_threshold)
     return Dedupe(found, evidence)
 
 

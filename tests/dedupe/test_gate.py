@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.config import DedupeConfig
+from pipeline.clean import clean_paragraphs
+from pipeline.config import CleanConfig, DedupeConfig
 from pipeline.dedupe import dedupe_document, link_paragraphs
 from pipeline.model import Decision, Document, Format, Metadata, Paragraph, ParagraphKind
 from tests.dedupe.texts import PROSE, REVISED
@@ -102,7 +103,8 @@ def test_revised_prose_is_a_dump() -> None:
 
 def test_a_tracker_line_makes_one_revised_pair_enough() -> None:
     paragraphs = [Paragraph(t) for t in [*PROSE, "Version 2 of 2", REVISED[0]]]
-    document, decision = _document(paragraphs)
+    document, _ = _document(paragraphs)
+    decision = clean_paragraphs(document.paragraphs, CleanConfig())  # flags the tracker line
     result = dedupe_document(document, decision, CFG)
     assert result.evidence is not None and result.evidence.trackers == 1
     assert set(result.duplicates) == {0}

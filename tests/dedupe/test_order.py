@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.dedupe import revision_order, tracker_of
+from pipeline.clean import clean_paragraphs
+from pipeline.config import CleanConfig
+from pipeline.dedupe import revision_order, tracker_lines, tracker_of
 from pipeline.model import Decision, Paragraph, Reason, Removal
 
 
@@ -14,8 +16,8 @@ def _order(lines: list[str], trackers: set[int] | None = None) -> dict[str, floa
     flagged = trackers or set()
     kept = tuple(i for i in range(len(lines)) if i not in flagged)
     removed = tuple(Removal(lines[i], Reason.REVISION_TRACKER, i) for i in sorted(flagged))
-    order = revision_order(paragraphs, Decision(kept=kept, removed=removed))
-    return {lines[i]: rank for i, rank in zip(kept, order.ranks, strict=True)}
+    ranks = revision_order(paragraphs, Decision(kept=kept, removed=removed))
+    return {lines[i]: rank for i, rank in zip(kept, ranks, strict=True)}
 
 
 @pytest.mark.parametrize(
@@ -73,7 +75,14 @@ def test_update_times_order_the_segments() -> None:
 
 
 def test_counted_trackers_are_the_trackers_own_lines() -> None:
-    """'Updated at' lines order revisions but news pages print them: not counted."""
-    paragraphs = [Paragraph(t) for t in ["Updated at 18:00", "text", "Version 2 of 2", "more"]]
-    order = revision_order(paragraphs, Decision(kept=(1, 3), removed=()))
-    assert order.trackers == 1
+    """Cleaning removes the tracker's own lines; 'Updated at' lines, which news pages
+    print too, stay in the article and are not counted."""
+    lines = [
+        "Updated at 18:00",
+        "Some text of the story.",
+        "Version 2 of 2",
+        "(about 3 hours later)",
+    ]
+    decision = clean_paragraphs([Paragraph(t) for t in lines], CleanConfig())
+    assert tracker_lines(decision) == 2
+    assert 0 in decision.kept
