@@ -27,7 +27,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.clean.lines import describe
+from pipeline.clean.lexicon import SENTENCE_END
+from pipeline.clean.lines import word_count
 from pipeline.model import Paragraph, ParagraphKind
 from pipeline.similarity import components
 
@@ -87,10 +88,9 @@ class RevisionEvidence:
 
 def is_prose(paragraph: Paragraph) -> bool:
     """A paragraph written as prose: a sentence of at least `PROSE_MIN_WORDS` words."""
-    if paragraph.kind not in PROSE_KINDS:
+    if paragraph.kind not in PROSE_KINDS or not SENTENCE_END.search(paragraph.text):
         return False
-    line = describe(paragraph)
-    return line.sentence and line.words >= PROSE_MIN_WORDS
+    return word_count(paragraph.text) >= PROSE_MIN_WORDS
 
 
 def is_long(paragraph: Paragraph) -> bool:
@@ -99,7 +99,7 @@ def is_long(paragraph: Paragraph) -> bool:
     a long list item); headings and table rows never are."""
     return (
         paragraph.kind not in (ParagraphKind.HEADING, ParagraphKind.TABLE)
-        and describe(paragraph).words >= PROSE_MIN_WORDS
+        and word_count(paragraph.text) >= PROSE_MIN_WORDS
     )
 
 
