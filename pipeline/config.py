@@ -11,6 +11,7 @@ LSH banding satisfiable, so a bad value stops the run at start with one line nam
 from __future__ import annotations
 
 import dataclasses
+import enum
 import math
 import tomllib
 import types
@@ -21,6 +22,7 @@ from typing import Any
 
 from pipeline import validate
 from pipeline.errors import ConfigError
+from pipeline.model import KeepRevision
 from pipeline.validate import positive as _positive
 
 MAX_NUM_PERM = 4096
@@ -141,8 +143,12 @@ class DedupeConfig:
     """Paragraphs with fewer shingles are too short to call duplicates."""
     seed: int = 1
     """Seed of the MinHash permutations, 0..2**32-1."""
+    keep: KeepRevision = KeepRevision.LATEST
+    """Which revision of a paragraph a revision dump keeps: the latest (as the dump's
+    sequence and tracker lines order them) or the first."""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "keep", validate.choice(self, "keep", KeepRevision))
         _positive(self, "shingle_words", "min_shingles")
         validate.int_range(self, "num_perm", 2, MAX_NUM_PERM)
         validate.seeds(self, "seed")
@@ -360,6 +366,10 @@ def _coerce(hint: Any, where: str, value: Any) -> Any:
         if math.isnan(number):
             raise ConfigError(f"{where} must be a number, got {value!r}")
         return number
+    if isinstance(hint, type) and issubclass(hint, enum.StrEnum):
+        if not isinstance(value, str):  # the member itself is checked by the section
+            raise ConfigError(f"{where} must be a string, got {value!r}")
+        return value
     if hint is str and not isinstance(value, str):
         raise ConfigError(f"{where} must be a string, got {value!r}")
     return value

@@ -100,6 +100,16 @@ class Measure(enum.StrEnum):
         return self.strength == 2
 
 
+class KeepRevision(enum.StrEnum):
+    """Which copy of a paragraph a revision dump keeps (`dedupe.keep`)."""
+
+    LATEST = "latest"
+    """The latest revision, as the dump's own evidence orders them: what a reader of the
+    canonical article expects."""
+    FIRST = "first"
+    """The earliest revision: the article as first published."""
+
+
 class ClusterLevel(enum.StrEnum):
     """What a cluster of `clusters.jsonl` groups."""
 

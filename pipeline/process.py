@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from pipeline.clean import clean_paragraphs, scorer_for
 from pipeline.config import PipelineConfig
-from pipeline.dedupe import assemble, near_duplicates
+from pipeline.dedupe import assemble, dedupe_document
 from pipeline.errors import DeadlineExceeded, ExtractionError
 from pipeline.extract.document import extract_document
 from pipeline.model import Article, Format, Quarantine, RawDocument, Stage
@@ -39,9 +39,8 @@ def process_document(
                 language=document.language,
             )
             stage = Stage.DEDUPE
-            kept_texts = [document.paragraphs[i].text for i in decision.kept]
-            duplicates = near_duplicates(kept_texts, config.dedupe)
-            article = assemble(document, decision, duplicates)
+            dedupe = dedupe_document(document, decision, config.dedupe)
+            article = assemble(document, decision, dedupe.duplicates, dedupe.evidence)
     except DeadlineExceeded as exc:
         return Quarantine(raw.source, f"{exc} (limits.document_seconds)", stage)
     except ExtractionError as exc:

@@ -9,11 +9,15 @@ need is chosen once here (`choose_bands` raises for combinations no banding sati
 
 from __future__ import annotations
 
+import enum
 import math
 import re
 from collections.abc import Iterable
+from typing import TypeVar
 
 from pipeline.errors import ConfigError
+
+E = TypeVar("E", bound=enum.StrEnum)
 
 INT_MAX = 2**31 - 1
 """Largest count any setting may hold: a C `int`, which every count fits in practice."""
@@ -85,6 +89,18 @@ def closed_unit(obj: object, *names: str) -> None:
         value = getattr(obj, name)
         if not 0.0 <= value <= 1.0:
             raise ConfigError(f"{section_of(obj)}.{name} must be in [0, 1], got {value!r}")
+
+
+def choice(obj: object, name: str, kind: type[E]) -> E:
+    """The value as a member of `kind` (a TOML string), or an error naming every choice."""
+    value = getattr(obj, name)
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(repr(str(m)) for m in kind)
+        raise ConfigError(
+            f"{section_of(obj)}.{name} must be one of {choices}, got {value!r}"
+        ) from None
 
 
 def seconds(obj: object, name: str) -> float:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from pipeline.config import DedupeConfig, LimitsConfig, PipelineConfig, ReadConfig
 from pipeline.errors import ConfigError
+from pipeline.model import KeepRevision
+from tests.support import ROOT
 
 
 def load(tmp_path: Path, text: str) -> PipelineConfig:
@@ -56,6 +60,8 @@ def test_an_integer_is_a_valid_float(tmp_path: Path) -> None:
         ("[clean]\nextra_patterns = 'x'\n", "clean.extra_patterns must be a list of strings"),
         ("[clean]\nextra_patterns = [1]\n", "clean.extra_patterns must be a list of strings"),
         ("[dedupe]\njaccard_threshold = 1.5\n", r"dedupe.jaccard_threshold must be in \(0, 1\]"),
+        ("[dedupe]\nkeep = 'newest'\n", r"dedupe.keep must be one of 'latest', 'first'"),
+        ("[dedupe]\nkeep = 1\n", "dedupe.keep must be a string"),
         ("[read\n", "invalid TOML"),
     ],
     ids=[
@@ -71,6 +77,8 @@ def test_an_integer_is_a_valid_float(tmp_path: Path) -> None:
         "string-for-list",
         "int-in-list",
         "out-of-range",
+        "keep-unknown",
+        "keep-not-string",
         "syntax",
     ],
 )
@@ -187,3 +195,20 @@ def test_valid_patterns_and_edges_are_accepted(tmp_path: Path) -> None:
         "[crossdoc]\nseed = 0\n[read]\nmax_bytes = 2147483647\n",
     )
     assert config.dedupe.seed == 2**32 - 1 and config.read.max_bytes == 2**31 - 1
+
+
+def test_dedupe_keep_is_read_as_its_enum(tmp_path: Path) -> None:
+    config = load(tmp_path, "[dedupe]\nkeep = 'first'\n")
+    assert config.dedupe.keep is KeepRevision.FIRST
+    assert DedupeConfig().keep is KeepRevision.LATEST
+    assert DedupeConfig(keep="first").keep is KeepRevision.FIRST  # type: ignore[arg-type]
+    assert json.loads(json.dumps(config.to_dict()))["dedupe"]["keep"] == "first"
+
+
+def test_readme_config_block_lists_every_dedupe_key() -> None:
+    """The README's [dedupe] block names each field of `DedupeConfig`, with its default."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("\n[dedupe]\n", 1)[1].split("\n\n", 1)[0]
+    documented = tomllib.loads(block)
+    fields = {f.name: f.default for f in dataclasses.fields(DedupeConfig)}
+    assert documented == fields

@@ -58,6 +58,7 @@ RULES: tuple[Rule, ...] = (
         not_checked=r"won'?t be checked again for changes",
         last_changed=r"^it last changed .{0,40} ago\b",
         version_gap=r"^\((about )?[\w ]{1,20} (later|earlier)\)$",
+        version_of=r"^(version|revision) \d{1,4} of \d{1,4}\W*$",
     ),
     *_rules(
         Reason.COMMENT_FORM,

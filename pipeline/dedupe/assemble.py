@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pipeline.dedupe.gate import RevisionEvidence
 from pipeline.dedupe.within import DuplicateOf
 from pipeline.model import Article, Decision, Document, Metadata, Paragraph, Reason, Removal
 
 
 def assemble(
-    document: Document, decision: Decision, duplicates: Mapping[int, DuplicateOf]
+    document: Document,
+    decision: Decision,
+    duplicates: Mapping[int, DuplicateOf],
+    evidence: RevisionEvidence | None = None,
 ) -> Article:
-    """`duplicates` is keyed by position in `decision.kept`, as dedupe saw them."""
+    """`duplicates` is keyed by position in `decision.kept`, as dedupe saw them; the
+    gate's `evidence`, when given, is written into each duplicate's rule after the measure,
+    so the record says why dedupe fired on this document."""
+    why = f"; {evidence.describe()}" if evidence is not None else ""
     final_index: dict[int, int] = {}
     paragraphs: list[Paragraph] = []
     for k, position in enumerate(decision.kept):
@@ -25,7 +32,7 @@ def assemble(
             Removal(
                 text=document.paragraphs[position].text,
                 reason=Reason.DUPLICATE,
-                rule=dup.measure,
+                rule=f"{dup.measure}{why}",
                 position=position,
                 duplicate_of=final_index[dup.index],
                 similarity=dup.similarity,

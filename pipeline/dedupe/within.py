@@ -1,13 +1,22 @@
-"""Near-duplicate paragraphs inside one document (a dump of several revisions).
+"""Near-duplicate paragraphs inside one document, and which copy of each to keep.
 
 The same matcher as across documents (`candidates.find_pairs`): MinHash signatures
 (datasketch's permutations, computed for all paragraphs at once) banded for recall, plus
 an inverted shingle index for containment — a short paragraph swallowed whole by a later,
 longer revision has a low Jaccard with it, so LSH alone would miss it. Every candidate is
-verified on the exact shingle sets. Then paragraphs are visited from the most complete to
-the least (ties: the later first) and one is dropped only if it duplicates a paragraph
-already kept; a long paragraph is never dropped because a short one it shares a quote
-with was kept, and chains (A~B, B~C) never drop unrelated text.
+verified on the exact shingle sets.
+
+`link_paragraphs` only finds the links; whether they mean anything is the revision gate's
+question (`gate`), since on an ordinary page a repeated table header or spec line is
+content, not a revision. `resolve` then visits the paragraphs in the order of preference
+(the latest revision first, or the first) and drops one only if it duplicates a paragraph
+already kept:
+
+* a Jaccard pair or a paragraph inside a kept one: the older copy goes;
+* a paragraph that *contains* a kept, preferred one goes only when the kept paragraphs
+  it is linked to cover most of it, so a long paragraph is never dropped because a short
+  one it shares a quote with was kept: the content only it has stays;
+* chains (A~B, B~C) never drop unrelated text, since each drop names a kept paragraph.
 """
 
 from __future__ import annotations
@@ -17,8 +26,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.config import DedupeConfig
-from pipeline.model import Measure
-from pipeline.similarity import MatchSettings, Pair, find_pairs, shingle_table, tokens
+from pipeline.model import KeepRevision, Measure
+from pipeline.similarity import (
+    MatchSettings,
+    Pair,
+    Shingles,
+    ShingleTable,
+    find_pairs,
+    shingle_table,
+    tokens,
+)
 
 MAX_POSTINGS = 64
 """A shingle found in more paragraphs than this is too common to point at a duplicate."""
@@ -35,14 +52,35 @@ class DuplicateOf:
     measure: Measure
 
 
-def near_duplicates(texts: Sequence[str], config: DedupeConfig) -> dict[int, DuplicateOf]:
-    """Map each paragraph to drop (by index) to the kept paragraph it duplicates."""
-    if not config.enabled or len(texts) < 2:
-        return {}
-    found: dict[int, DuplicateOf] = {}
-    unique = _drop_exact_copies(texts, found)
-    table = shingle_table([texts[i] for i in unique], config.shingle_words)
-    sizes = table.sizes.tolist()
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Every near-duplicate link among the paragraphs of one document.
+
+    Exact copies (after normalisation) are collapsed first: `copies` maps each to the
+    representative of its group (the last copy), and only representatives (`units`, as
+    paragraph indices) are matched. `pairs` are between positions in `units`.
+    """
+
+    units: list[int]
+    copies: dict[int, int]
+    pairs: list[Pair]
+    table: ShingleTable
+    groups: dict[int, list[int]]
+    """Representative → every paragraph of its exact group (itself included)."""
+
+    def linked(self) -> list[tuple[int, int]]:
+        """Every linked pair as paragraph indices: copies to their representative, pairs."""
+        out = [(i, rep) for i, rep in self.copies.items()]
+        out += [(self.units[p.a], self.units[p.b]) for p in self.pairs]
+        return out
+
+
+def link_paragraphs(texts: Sequence[str], config: DedupeConfig) -> Links:
+    """Find the exact copies and verified near-duplicate pairs among `texts`."""
+    copies, units = _exact_copies(texts)
+    table = shingle_table([texts[i] for i in units], config.shingle_words)
+    if len(units) < 2:
+        return Links(units, copies, [], table, _groups(units, copies))
     settings = MatchSettings(
         jaccard=config.jaccard_threshold,
         containment=config.containment_threshold,
@@ -52,24 +90,52 @@ def near_duplicates(texts: Sequence[str], config: DedupeConfig) -> dict[int, Dup
         max_bucket=MAX_BUCKET,
         max_postings=MAX_POSTINGS,
     )
+    sizes = table.sizes.tolist()
+    pairs = [
+        p
+        for p in find_pairs(table, settings).pairs
+        if min(sizes[p.a], sizes[p.b]) >= config.min_shingles
+    ]
+    return Links(units, copies, pairs, table, _groups(units, copies))
+
+
+def resolve(
+    links: Links, order: Sequence[float], keep: KeepRevision, cover: float
+) -> dict[int, DuplicateOf]:
+    """Map each paragraph to drop (by index) to the kept paragraph it duplicates.
+
+    `order[i]` ranks paragraph i among the revisions (higher is later); `keep` says whether
+    the latest or the first copy wins. A paragraph holding a kept, preferred one is dropped
+    only if its kept neighbours hold at least `cover` of its shingles.
+    """
+    sign = 1.0 if keep is KeepRevision.LATEST else -1.0
+
+    def preference(i: int) -> float:
+        return sign * order[i]
+
+    found: dict[int, DuplicateOf] = {}
+    # In an exact group the preferred copy represents the group.
+    rep_of: dict[int, int] = {}
+    for rep, members in links.groups.items():
+        best = max(members, key=lambda i: (preference(i), sign * i))
+        rep_of[rep] = best
+        for i in members:
+            if i != best:
+                found[i] = DuplicateOf(best, 1.0, Measure.EXACT)
     neighbours: dict[int, list[Pair]] = defaultdict(list)
-    for pair in find_pairs(table, settings).pairs:
-        if min(sizes[pair.a], sizes[pair.b]) >= config.min_shingles:
-            neighbours[pair.a].append(pair)
-            neighbours[pair.b].append(pair)
+    for pair in links.pairs:
+        neighbours[pair.a].append(pair)
+        neighbours[pair.b].append(pair)
+    para = [rep_of[u] for u in links.units]
     kept: set[int] = set()
-    for k in sorted(range(len(unique)), key=lambda r: (-sizes[r], -unique[r])):
-        best: DuplicateOf | None = None
-        for pair in neighbours.get(k, ()):
-            other = pair.b if pair.a == k else pair.a
-            if other not in kept or (pair.measure is Measure.CONTAINMENT and pair.inner != k):
-                continue
-            if best is None or pair.similarity > best.similarity:
-                best = DuplicateOf(unique[other], pair.similarity, pair.measure)
-        if best is None:
+    visit = sorted(range(len(para)), key=lambda k: (-preference(para[k]), -sign * para[k]))
+    for k in visit:
+        best_dup = _duplicate_of(k, neighbours.get(k, []), kept, links.table, cover)
+        if best_dup is None:
             kept.add(k)
         else:
-            found[unique[k]] = best
+            other, similarity, measure = best_dup
+            found[para[k]] = DuplicateOf(para[other], similarity, measure)
     # An exact copy points at its twin; if the twin itself was dropped, follow it.
     for i, dup in found.items():
         if dup.measure is Measure.EXACT and dup.index in found:
@@ -77,7 +143,34 @@ def near_duplicates(texts: Sequence[str], config: DedupeConfig) -> dict[int, Dup
     return found
 
 
-def _drop_exact_copies(texts: Sequence[str], found: dict[int, DuplicateOf]) -> list[int]:
+def _duplicate_of(
+    k: int, pairs: list[Pair], kept: set[int], table: ShingleTable, cover: float
+) -> tuple[int, float, Measure] | None:
+    """The kept unit that unit `k` duplicates (best similarity), or None to keep `k`."""
+    best: tuple[int, float, Measure] | None = None
+    holds: list[tuple[int, float]] = []
+    for pair in pairs:
+        other = pair.b if pair.a == k else pair.a
+        if other not in kept:
+            continue
+        if pair.measure is Measure.CONTAINMENT and pair.inner != k:
+            holds.append((other, pair.similarity))  # k holds a kept, preferred revision
+            continue
+        if best is None or pair.similarity > best[1]:
+            best = (other, pair.similarity, pair.measure)
+    if best is not None or not holds:
+        return best
+    mine: Shingles = table.set(k)
+    covered: set[int] = set()
+    for other, _ in holds:
+        covered |= mine & table.set(other)
+    if len(covered) < cover * len(mine):
+        return None
+    other, similarity = max(holds, key=lambda h: h[1])
+    return other, similarity, Measure.CONTAINS
+
+
+def _exact_copies(texts: Sequence[str]) -> tuple[dict[int, int], list[int]]:
     """Identical paragraphs (after normalisation) collapse to the last one, cheaply.
 
     This also keeps thousands of copies of one line out of the LSH buckets.
@@ -86,11 +179,33 @@ def _drop_exact_copies(texts: Sequence[str], found: dict[int, DuplicateOf]) -> l
     keys = [" ".join(tokens(t)) for t in texts]
     for i, key in enumerate(keys):
         last[key] = i
-    unique: list[int] = []
+    copies: dict[int, int] = {}
+    units: list[int] = []
     for i, key in enumerate(keys):
-        keep = last[key]
-        if keep == i or not key:
-            unique.append(i)
+        rep = last[key]
+        if rep == i or not key:
+            units.append(i)
         else:
-            found[i] = DuplicateOf(keep, 1.0, Measure.EXACT)
-    return unique
+            copies[i] = rep
+    return copies, units
+
+
+def _groups(units: list[int], copies: dict[int, int]) -> dict[int, list[int]]:
+    groups: dict[int, list[int]] = {u: [u] for u in units}
+    for i, rep in copies.items():
+        groups[rep].append(i)
+    return groups
+
+
+def near_duplicates(
+    texts: Sequence[str], config: DedupeConfig, order: Sequence[float] | None = None
+) -> dict[int, DuplicateOf]:
+    """Link and resolve in one call, without the revision gate (`dedupe_document` has it).
+
+    `order` ranks the revisions (higher is later); by default the sequence does.
+    """
+    if not config.enabled or len(texts) < 2:
+        return {}
+    links = link_paragraphs(texts, config)
+    ranks = list(range(len(texts))) if order is None else order
+    return resolve(links, ranks, config.keep, config.containment_threshold)

@@ -7,6 +7,7 @@ and when the README names one the code no longer has.
 
 from __future__ import annotations
 
+import enum
 import re
 import tomllib
 from typing import Any
@@ -68,6 +69,8 @@ def _typed(value: Any) -> Any:
         return {key: _typed(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return ("list", [_typed(item) for item in value])
+    if isinstance(value, enum.StrEnum):  # a choice, written in TOML as its string
+        return ("str", str(value))
     return (type(value).__name__, value)
 
 

@@ -223,9 +223,50 @@ def test_002_containment_case_leaves_one(seed_articles: dict[str, Article]) -> N
     assert not any("Just hours after Tik Tok" in p.text for p in article.paragraphs)
     assert sum("A spokesman for Zoom said" in p.text for p in article.paragraphs) == 1
     contained = [r for r in article.removed if r.text.startswith("A spokesman for Zoom said")]
-    assert contained[0].rule == "containment"
+    # The rule names the measure, then the revision gate's evidence (why dedupe fired).
+    measure, _, why = contained[0].rule.partition("; ")
+    assert measure == "containment"
+    assert why.startswith("revision dump: ")
     assert contained[0].duplicate_of == merged[0]
     assert contained[0].similarity == 1.0
+
+
+LATER_WORDING = [
+    pytest.param(
+        "TikTok is to withdraw from Hong Kong app stores",
+        "TikTok is to pull its app from Hong Kong app stores",
+        id="withdraw-not-pull",
+    ),
+    pytest.param(
+        "TikTok, a video-sharing social-networking platform",
+        "TikTok, which is owned by China-based ByteDance",
+        id="video-sharing-not-owned-by",
+    ),
+    pytest.param(
+        "TikTok’s decision, which a spokesperson said was made",
+        "The decision, which a spokesperson said was made",
+        id="tiktoks-decision",
+    ),
+]
+
+
+@pytest.mark.parametrize(("later", "earlier"), LATER_WORDING)
+def test_002_keeps_the_later_wording(
+    seed_articles: dict[str, Article], later: str, earlier: str
+) -> None:
+    """The dump lists each paragraph's revisions in order: the later one is kept, and
+    the earlier one is recorded as its duplicate."""
+    article = seed_articles["002"]
+    (kept,) = [i for i, p in enumerate(article.paragraphs) if later in p.text]
+    assert not any(earlier in p.text for p in article.paragraphs)
+    (old,) = [r for r in article.removed if earlier in r.text]
+    assert old.reason == "duplicate" and old.duplicate_of == kept
+
+
+def test_other_seeds_have_no_duplicates(seed_articles: dict[str, Article]) -> None:
+    """No revision dump, no in-document dedupe: nothing there repeats as revisions do."""
+    for seed in ("000", "001", "003", "004"):
+        assert not [r for r in seed_articles[seed].removed if r.reason == "duplicate"], seed
 
 
 def test_every_seed_is_a_text_or_markdown_article() -> None:
