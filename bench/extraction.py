@@ -235,6 +235,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "both sets (needs the `train` extra)",
     )
     parser.add_argument("--cv-cache", type=Path, help="pickle of the extracted pages for --cv")
+    parser.add_argument(
+        "--no-metadata",
+        action="store_true",
+        help="skip the title/author/date hit rates on wcxb-dev (bench.metadata)",
+    )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.systems.split(",") if n.strip()]
     unknown = [n for n in names if n not in SYSTEMS]
@@ -253,11 +258,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         pages = load_pages(data.root, args.ids, args.limit)
         if pages:
             run_set(data, pages, names, args)
+        if key == "wcxb" and not args.no_metadata:
+            _metadata(data.root, args)
     if args.cv:
         from bench.scorer_fit import report_cv
 
         report_cv(args.cv, args.cv_cache)
     return 0
+
+
+def _metadata(root: Path, args: argparse.Namespace) -> None:
+    """WCXB's truth has title, author and date: ours against trafilatura's metadata, on
+    the same pages (`bench.metadata` holds the matching rules)."""
+    from bench import metadata
+
+    pages = metadata.load_meta_pages(root, args.ids, args.limit)
+    systems = {name: make() for name, make in metadata.SYSTEMS.items()}
+    print("\nmetadata hit rates (wcxb-dev; wrong = an author the truth does not have):")
+    metadata.report(metadata.evaluate_metadata(systems, pages), pages, folds=5)
 
 
 if __name__ == "__main__":
