@@ -399,12 +399,12 @@ def test_a_hanging_page_times_out_under_the_thread_runner(
 
     real = process.extract_document
 
-    def hang_on_one(raw: RawDocument, config: Any) -> Any:
+    def hang_on_one(raw: RawDocument, config: Any, **options: Any) -> Any:
         if raw.source.endswith("zz_empty.html"):  # 20 s: without the limit, a wrong reason
             end = time.monotonic() + 20
             while time.monotonic() < end:
                 pass
-        return real(raw, config)
+        return real(raw, config, **options)
 
     monkeypatch.setattr(process, "extract_document", hang_on_one)
     config = tmp_path / "limit.toml"
