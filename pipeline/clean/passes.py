@@ -56,6 +56,7 @@ def annotate(
     """Run every pass: the reasons the rules give, which `clean_paragraphs` decides on."""
     lines = [describe(p) for p in paragraphs]
     reasons = _line_pass(lines, RULES + _extra_rules(config))
+    drop_link_items(lines, reasons, config)
     start = structure.body_start(lines, reasons, config)
     structure.cut_at_end_marker(
         lines, reasons, END_MARKERS + _extra_end_markers(config), start, config
@@ -135,9 +136,25 @@ def _line_pass(lines: list[Line], rules: tuple[Rule, ...]) -> Reasons:
             reasons[i] = hit
         elif line.words <= 3 and sum(1 for ch in line.text if ch.isalnum()) < 4:
             reasons[i] = (Reason.FRAGMENT, "too_short")
-        elif link_teaser(line):
+        elif link_teaser(line) and line.kind is not ParagraphKind.LIST_ITEM:
             reasons[i] = (Reason.TEASER, "link_only")
     return reasons
+
+
+def drop_link_items(lines: list[Line], reasons: Reasons, config: CleanConfig) -> None:
+    """List items that are nothing but a link are teasers or menu entries, unless they
+    stand between paragraphs of prose: then the list is the story's own (the products
+    of a guide, the courses of a syllabus), each linked to where it can be found. A list
+    of other stories closing the article is `structure.drop_teaser_list`'s to judge.
+    """
+    prose = [
+        i for i, line in enumerate(lines) if i not in reasons and structure.is_prose(line, config)
+    ]
+    for i, line in enumerate(lines):
+        if i in reasons or line.kind is not ParagraphKind.LIST_ITEM or not link_teaser(line):
+            continue
+        if not (prose and prose[0] < i < prose[-1]):
+            reasons[i] = (Reason.TEASER, "link_only")
 
 
 def link_teaser(line: Line) -> bool:
