@@ -52,8 +52,12 @@ def annotate(
     config: CleanConfig,
     title: str | None = None,
     find_title: bool = False,
+    links_marked: bool | None = None,
 ) -> Annotation:
-    """Run every pass: the reasons the rules give, which `clean_paragraphs` decides on."""
+    """Run every pass: the reasons the rules give, which `clean_paragraphs` decides on.
+
+    `links_marked`: whether the paragraphs' `link_share` is known (HTML), so that an
+    unlinked line is known to be no link; None tells it from the paragraphs."""
     lines = [describe(p) for p in paragraphs]
     reasons = _line_pass(lines, RULES + _extra_rules(config))
     drop_link_items(lines, reasons, config)
@@ -73,7 +77,7 @@ def annotate(
 
     structure.drop_teaser_runs(lines, reasons)
     structure.drop_outside_body(lines, reasons, start, config)
-    structure.drop_nav_runs(lines, reasons, config)
+    structure.drop_nav_runs(lines, reasons, config, links_marked)
     return Annotation(lines, reasons, start, title)
 
 
@@ -84,6 +88,7 @@ def clean_paragraphs(
     find_title: bool = False,
     scorer: Scorer | None = None,
     language: str | None = None,
+    links_marked: bool | None = None,
 ) -> Decision:
     """Return which paragraphs to keep, the removals with reasons, and the title.
 
@@ -93,11 +98,12 @@ def clean_paragraphs(
 
     With a `scorer` (HTML pages, `clean.scorer`), the rules' unambiguous verdicts stand
     and the scorer decides every other paragraph, reading the rules' hits as evidence;
-    `language` is the page's declared language, for its stopwords.
+    `language` is the page's declared language, for its stopwords. `links_marked`:
+    whether the paragraphs' links are known (HTML; see `annotate`).
     """
     if not config.enabled:
         return Decision(kept=tuple(range(len(paragraphs))), removed=(), title=title)
-    notes = annotate(paragraphs, config, title, find_title)
+    notes = annotate(paragraphs, config, title, find_title, links_marked)
     reasons = notes.reasons
     scores: dict[int, float] = {}
     if scorer is not None and paragraphs:

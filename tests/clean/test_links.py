@@ -71,3 +71,22 @@ def test_without_links_marked_a_short_run_is_still_a_menu() -> None:
     plain = [Paragraph(p.text, p.kind, 0.0) for p in [*LINKED_BODY[:1], *PROS, *LINKED_BODY[1:]]]
     decision = clean_paragraphs(plain, CFG)
     assert [plain[i].text for i in decision.kept] == BODY
+
+
+@pytest.mark.parametrize(
+    ("links_marked", "pros_kept"),
+    [
+        pytest.param(True, True, id="html-page-without-a-link"),
+        pytest.param(False, False, id="plain-text"),
+        pytest.param(None, False, id="told-from-the-lines"),
+    ],
+)
+def test_the_format_says_whether_an_unlinked_line_is_no_link(
+    links_marked: bool | None, pros_kept: bool
+) -> None:
+    """An HTML page whose story holds no link at all still marks its links: its
+    unlinked pros and cons are no menu."""
+    texts = [BODY[0], *(p.text for p in PROS), *BODY[1:]]
+    paragraphs = [Paragraph(BODY[0]), *PROS, *map(Paragraph, BODY[1:])]
+    decision = clean_paragraphs(paragraphs, CFG, links_marked=links_marked)
+    assert [texts[i] for i in decision.kept] == (texts if pros_kept else BODY)
