@@ -37,6 +37,7 @@ def process_document(
                 find_title=document.format is Format.TEXT,
                 scorer=scorer_for(config.clean) if document.format is Format.HTML else None,
                 language=document.language,
+                links_marked=document.format is Format.HTML,
             )
             stage = Stage.DEDUPE
             dedupe = dedupe_document(document, decision, config.dedupe)

@@ -52,10 +52,15 @@ def annotate(
     config: CleanConfig,
     title: str | None = None,
     find_title: bool = False,
+    links_marked: bool | None = None,
 ) -> Annotation:
-    """Run every pass: the reasons the rules give, which `clean_paragraphs` decides on."""
+    """Run every pass: the reasons the rules give, which `clean_paragraphs` decides on.
+
+    `links_marked`: whether the paragraphs' `link_share` is known (HTML), so that an
+    unlinked line is known to be no link; None tells it from the paragraphs."""
     lines = [describe(p) for p in paragraphs]
     reasons = _line_pass(lines, RULES + _extra_rules(config))
+    drop_link_items(lines, reasons, config)
     start = structure.body_start(lines, reasons, config)
     structure.cut_at_end_marker(
         lines, reasons, END_MARKERS + _extra_end_markers(config), start, config
@@ -72,7 +77,7 @@ def annotate(
 
     structure.drop_teaser_runs(lines, reasons)
     structure.drop_outside_body(lines, reasons, start, config)
-    structure.drop_nav_runs(lines, reasons, config)
+    structure.drop_nav_runs(lines, reasons, config, links_marked)
     return Annotation(lines, reasons, start, title)
 
 
@@ -83,6 +88,7 @@ def clean_paragraphs(
     find_title: bool = False,
     scorer: Scorer | None = None,
     language: str | None = None,
+    links_marked: bool | None = None,
 ) -> Decision:
     """Return which paragraphs to keep, the removals with reasons, and the title.
 
@@ -92,11 +98,12 @@ def clean_paragraphs(
 
     With a `scorer` (HTML pages, `clean.scorer`), the rules' unambiguous verdicts stand
     and the scorer decides every other paragraph, reading the rules' hits as evidence;
-    `language` is the page's declared language, for its stopwords.
+    `language` is the page's declared language, for its stopwords. `links_marked`:
+    whether the paragraphs' links are known (HTML; see `annotate`).
     """
     if not config.enabled:
         return Decision(kept=tuple(range(len(paragraphs))), removed=(), title=title)
-    notes = annotate(paragraphs, config, title, find_title)
+    notes = annotate(paragraphs, config, title, find_title, links_marked)
     reasons = notes.reasons
     scores: dict[int, float] = {}
     if scorer is not None and paragraphs:
@@ -135,9 +142,25 @@ def _line_pass(lines: list[Line], rules: tuple[Rule, ...]) -> Reasons:
             reasons[i] = hit
         elif line.words <= 3 and sum(1 for ch in line.text if ch.isalnum()) < 4:
             reasons[i] = (Reason.FRAGMENT, "too_short")
-        elif link_teaser(line):
+        elif link_teaser(line) and line.kind is not ParagraphKind.LIST_ITEM:
             reasons[i] = (Reason.TEASER, "link_only")
     return reasons
+
+
+def drop_link_items(lines: list[Line], reasons: Reasons, config: CleanConfig) -> None:
+    """List items that are nothing but a link are teasers or menu entries, unless they
+    stand between paragraphs of prose: then the list is the story's own (the products
+    of a guide, the courses of a syllabus), each linked to where it can be found. A list
+    of other stories closing the article is `structure.drop_teaser_list`'s to judge.
+    """
+    prose = [
+        i for i, line in enumerate(lines) if i not in reasons and structure.is_prose(line, config)
+    ]
+    for i, line in enumerate(lines):
+        if i in reasons or line.kind is not ParagraphKind.LIST_ITEM or not link_teaser(line):
+            continue
+        if not (prose and prose[0] < i < prose[-1]):
+            reasons[i] = (Reason.TEASER, "link_only")
 
 
 def link_teaser(line: Line) -> bool:

@@ -252,14 +252,28 @@ def _tag_line(line: Line) -> bool:
     )
 
 
-def drop_nav_runs(lines: list[Line], reasons: Reasons, config: CleanConfig) -> None:
-    """Three or more short lines in a row with hardly a stopword: a menu or link list."""
+def drop_nav_runs(
+    lines: list[Line], reasons: Reasons, config: CleanConfig, links_marked: bool | None = None
+) -> None:
+    """Three or more short lines in a row with hardly a stopword: a menu or link list.
+
+    Where the page says which text is linked (HTML), a menu is made of links: a run of
+    short unlinked lines is the story's own list or table (pros and cons, a spec sheet,
+    the items of a guide), so most of the run must be linked too. Plain text carries no
+    links, and there the words alone decide. On a page with links, list items are left
+    to `passes.drop_link_items` and `drop_teaser_list`, which read their links and
+    place. `links_marked` says which the page is; None tells it from the lines (a link
+    in one of them).
+    """
+    if links_marked is None:
+        links_marked = any(line.link_share > 0 for line in lines)
     run: list[int] = []
 
     def flush() -> None:
         if len(run) >= 3:
             plain = sum(1 for i in run if stopword_share(lines[i].text) < 0.15)
-            if plain * 2 > len(run):
+            linked = sum(1 for i in run if lines[i].link_share >= LIST_LINKS)
+            if plain * 2 > len(run) and (not links_marked or linked * 2 > len(run)):
                 for i in run:
                     reasons[i] = (Reason.NAVIGATION, "link_list")
         run.clear()
@@ -271,6 +285,7 @@ def drop_nav_runs(lines: list[Line], reasons: Reasons, config: CleanConfig) -> N
             line.words <= config.short_line_words
             and not line.sentence
             and line.kind is not ParagraphKind.HEADING
+            and not (links_marked and line.kind is ParagraphKind.LIST_ITEM)
         ):
             run.append(i)
         else:
