@@ -23,8 +23,10 @@ MANY = MAX_ATTRIBUTE_TOKENS + 10
         "<p " + " ".join(f'a{i}=">"' for i in range(MANY)) + ">",  # `>` inside quotes
         "<p " + " ".join(f'"bogus{i}' for i in range(MANY)) + ">",  # skipped by libxml2
         "<P " + " ".join("x" for _ in range(MANY)),  # unclosed, upper case
+        # raw text ends at its own end tag, in any case: what follows is markup again
+        "<Script>if (a<b) x();</SCRIPT><p " + " ".join(f"a{i}" for i in range(MANY)) + ">",
     ],
-    ids=["plain", "quoted-gt", "bogus", "unclosed"],
+    ids=["plain", "quoted-gt", "bogus", "unclosed", "after-script"],
 )
 def test_an_element_with_absurdly_many_attributes_is_refused(tag: str) -> None:
     with pytest.raises(ExtractionError, match="pathological HTML: an element with more than"):
@@ -36,12 +38,22 @@ def test_an_element_with_absurdly_many_attributes_is_refused(tag: str) -> None:
     [
         "<script>" + " ".join(f"a<b{i}" for i in range(MANY)) + "</script>",
         "<STYLE>" + " ".join(f"<x{i}" for i in range(MANY)) + "</style>",
+        # another element's end tag does not end a script
+        "<script></style><p " + " ".join(f"a{i}" for i in range(MANY)) + "></script>",
         "<!-- <p " + " ".join(f"a{i}" for i in range(MANY)) + " -->",
         '<img src="data:image/png;base64,' + "A" * 3_000_000 + '" alt="x">',
         '<a title="' + " ".join("word" for _ in range(MANY)) + '">link</a>',
         "<p " + " ".join(f"a{i}=1" for i in range(MAX_ATTRIBUTE_TOKENS - 5)) + ">",
     ],
-    ids=["script", "style", "comment", "long-value", "quoted-blanks", "just-under"],
+    ids=[
+        "script",
+        "style",
+        "other-end-tag",
+        "comment",
+        "long-value",
+        "quoted-blanks",
+        "just-under",
+    ],
 )
 def test_real_markup_is_not_mistaken_for_it(markup: str) -> None:
     screen_markup(f"<html><body>{markup}<p>text</p></body></html>", 200_000)
