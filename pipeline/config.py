@@ -76,6 +76,11 @@ class ExtractConfig:
     """An extraction holding less than this share of the page's visible text (outside
     scripts and styles) is tried again in trafilatura's default mode, with its fallback
     extractors (`extract.fallback`). 0 turns the second pass off; at most 1."""
+    fallback_unlinked_ratio: float = 0.4
+    """... and less than this share of the page's visible text outside links. Chrome is
+    mostly links, so a page whose article is small beside its menus and teasers passes
+    the first test; only an extraction that also misses most of the text a reader could
+    read as an article is a fragment. 1 leaves `fallback_ratio` alone to decide."""
     fallback_gain: float = 1.5
     """The second pass replaces the first only when it holds at least this many times
     its prose (paragraphs of running words outside links). At least 1."""
@@ -88,6 +93,7 @@ class ExtractConfig:
         _positive(self, "max_tree_depth")
         validate.int_range(self, "min_text_chars", 0, validate.INT_MAX)
         validate.closed_unit(self, "fallback_ratio")
+        validate.closed_unit(self, "fallback_unlinked_ratio")
         validate.at_least(self, "fallback_gain", 1.0)
 
 

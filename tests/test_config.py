@@ -134,6 +134,10 @@ def test_defaults_are_sensible_caps() -> None:
         ("[limits]\ndocument_seconds = 1" + "0" * 400 + "\n", "out of range"),
         ("[extract]\nfallback_ratio = 1.5\n", r"extract.fallback_ratio must be in \[0, 1\]"),
         ("[extract]\nfallback_ratio = nan\n", "extract.fallback_ratio must be"),
+        (
+            "[extract]\nfallback_unlinked_ratio = -0.1\n",
+            r"extract.fallback_unlinked_ratio must be in \[0, 1\]",
+        ),
         ("[extract]\nfallback_gain = 0.5\n", "extract.fallback_gain must be a finite number >= 1"),
         ("[extract]\nfallback_gain = inf\n", "extract.fallback_gain must be a finite number"),
     ],
@@ -157,6 +161,7 @@ def test_defaults_are_sensible_caps() -> None:
         "int-beyond-float",
         "fallback-ratio-above-one",
         "fallback-ratio-nan",
+        "fallback-unlinked-ratio-negative",
         "fallback-gain-below-one",
         "fallback-gain-inf",
     ],

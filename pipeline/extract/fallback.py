@@ -4,9 +4,12 @@ The pipeline runs trafilatura in recall mode with `fast` (no readability or jusT
 comparison): cheaper, and on most pages it gets the whole article, which cleaning then
 trims. On some layouts it settles on one block (a lead, a sidebar, the last section) and
 returns a fragment, or nothing. A fragment shows as an extraction holding a small share
-of the page's visible text, so only then does trafilatura run again in its default mode,
-which compares its own result with readability's and jusText's; most pages never pay
-for it.
+of the page's visible text, and of its text outside links: a short article on a page of
+long menus and teaser lists is small beside the whole page but not beside the text that
+is not links, and the second pass, which costs several first passes on such large pages,
+finds the same article there. Only a fragment by both measures makes trafilatura run
+again in its default mode, which compares its own result with readability's and
+jusText's; most pages never pay for it.
 
 The second result replaces the first only when it holds clearly more *prose* — text in
 paragraphs of running words, outside links — so a fallback that grabs the whole page's
@@ -45,15 +48,30 @@ def visible_chars(tree: etree._Element) -> int:
     return max(0, _dense(text) - hidden)
 
 
+def link_chars(tree: etree._Element) -> int:
+    """Non-space characters inside the page's links (the outermost `<a>` of a nest)."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    return sum(
+        _dense(etree.tostring(a, method="text", encoding="unicode", with_tail=False))
+        for a in root.xpath(".//a[not(ancestor::a)]")
+    )
+
+
 def needs_fallback(
     paragraphs: Sequence[Paragraph], tree: etree._Element, config: ExtractConfig
 ) -> bool:
-    """The extraction holds under `config.fallback_ratio` of the page's visible text
-    (never, with a ratio of 0)."""
-    if config.fallback_ratio <= 0:
+    """The extraction holds under `config.fallback_ratio` of the page's visible text and
+    under `config.fallback_unlinked_ratio` of that text outside links (never, with either
+    ratio 0). The links are only counted on the pages the first test picks."""
+    if config.fallback_ratio <= 0 or config.fallback_unlinked_ratio <= 0:
         return False
     extracted = sum(_dense(p.text) for p in paragraphs)
-    return extracted < config.fallback_ratio * visible_chars(tree)
+    visible = visible_chars(tree)
+    if extracted >= config.fallback_ratio * visible:
+        return False
+    unlinked = max(0, visible - link_chars(tree))
+    return extracted < config.fallback_unlinked_ratio * unlinked
 
 
 def prose_chars(paragraphs: Sequence[Paragraph]) -> int:

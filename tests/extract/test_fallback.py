@@ -46,15 +46,44 @@ def test_fallback_recovers_the_article_from_a_fragment(page) -> None:  # type: i
 
 
 def test_a_complete_short_extraction_is_kept_when_the_fallback_adds_no_prose() -> None:
-    # A page whose article is a small part of its text: the second pass runs but finds
-    # no more prose, so the first pass's paragraphs stand.
+    # A restaurant guide whose extraction is a small part of the page's text, by both
+    # measures: the second pass runs but finds no more prose, so the first pass stands.
+    (page,) = load_pages(FIXTURES / "wcxb", ids=["wcxb4340"])
+    markup = decode_bytes(page.data).text
+    tree = parse_html(markup, 400)
+    _, first = extract_html(markup, NO_FALLBACK)
+    assert needs_fallback(first, tree, ExtractConfig())
+    _, chosen = extract_html(markup, ExtractConfig())
+    assert chosen == first
+
+
+def test_an_article_small_beside_the_links_of_its_page_is_no_fragment() -> None:
+    # Under a fifth of the page's visible text, but most of its text outside links: the
+    # rest is menus and teasers, and the second pass would find the same article.
     name = "f6ac15a4d98511396da23e4428deb5605422b1c8bbc8284e771f6896bdccf57f.html.gz"
     markup = decode_bytes(gzip.decompress((FIXTURES / "scrapinghub" / "html" / name).read_bytes()))
     tree = parse_html(markup.text, 400)
     _, first = extract_html(markup.text, NO_FALLBACK)
-    assert needs_fallback(first, tree, ExtractConfig())
-    _, chosen = extract_html(markup.text, ExtractConfig())
-    assert chosen == first
+    assert needs_fallback(first, tree, ExtractConfig(fallback_unlinked_ratio=1.0))
+    assert not needs_fallback(first, tree, ExtractConfig())
+
+
+@pytest.mark.parametrize(
+    ("extracted", "linked", "expected"),
+    [
+        pytest.param(30, 0, True, id="fragment-of-a-page-without-links"),
+        pytest.param(60, 800, True, id="fragment-of-both"),
+        pytest.param(100, 800, False, id="most-of-the-text-outside-links"),
+        pytest.param(250, 800, False, id="a-fifth-of-the-page"),
+    ],
+)
+def test_the_text_outside_links_decides_with_the_visible_text(
+    extracted: int, linked: int, expected: bool
+) -> None:
+    # 200 characters of text outside links, `linked` inside them; defaults 0.2 and 0.4.
+    menu = "".join(f"<a href=/{i}>{'m' * 8}</a> " for i in range(linked // 8))
+    tree = parse_html(f"<html><body><p>{'x' * 200}</p><div>{menu}</div></body></html>", 400)
+    assert needs_fallback([Paragraph("y" * extracted)], tree, ExtractConfig()) is expected
 
 
 def test_trafilatura_leaves_the_parsed_tree_as_it_was() -> None:
