@@ -1,10 +1,12 @@
 """Near-duplicate paragraphs inside one document, and which copy of each to keep.
 
-The same matcher as across documents (`candidates.find_pairs`): MinHash signatures
-(datasketch's permutations, computed for all paragraphs at once) banded for recall, plus
-an inverted shingle index for containment — a short paragraph swallowed whole by a later,
-longer revision has a low Jaccard with it, so LSH alone would miss it. Every candidate is
-verified on the exact shingle sets.
+A page's few paragraphs are matched exactly (`exact_pairs`: every pair that shares a
+shingle is judged). A longer document goes through the same matcher as across documents
+(`candidates.find_pairs`): MinHash signatures (datasketch's permutations, computed for
+all paragraphs at once) banded for recall, plus an inverted shingle index for
+containment — a short paragraph swallowed whole by a later, longer revision has a low
+Jaccard with it, so LSH alone would miss it. Every candidate is verified on the exact
+shingle sets.
 
 `link_paragraphs` only finds the links; whether they mean anything is the revision gate's
 question (`gate`), since on an ordinary page a repeated table header or spec line is
@@ -28,10 +30,12 @@ from dataclasses import dataclass
 from pipeline.config import DedupeConfig
 from pipeline.model import KeepRevision, Measure
 from pipeline.similarity import (
+    EXACT_MAX_ROWS,
     MatchSettings,
     Pair,
     Shingles,
     ShingleTable,
+    exact_pairs,
     find_pairs,
     shingle_table,
     tokens,
@@ -91,9 +95,10 @@ def link_paragraphs(texts: Sequence[str], config: DedupeConfig) -> Links:
         max_postings=MAX_POSTINGS,
     )
     sizes = table.sizes.tolist()
+    search = exact_pairs if len(units) <= EXACT_MAX_ROWS else find_pairs
     pairs = [
         p
-        for p in find_pairs(table, settings).pairs
+        for p in search(table, settings).pairs
         if min(sizes[p.a], sizes[p.b]) >= config.min_shingles
     ]
     return Links(units, copies, pairs, table, _groups(units, copies))

@@ -4,11 +4,13 @@ The flow: `shingle_table` hashes the word shingles of many texts into a `Shingle
 `signatures` signs its rows (datasketch's affine64 MinHash scheme); `choose_bands` and
 `band_keys` turn signatures into LSH band hashes; `find_pairs` (every pair) or
 `bounded_pairs` (linear in the copies of one text) return the verified `Pair`s under
-`MatchSettings`; `components` groups them.
+`MatchSettings`, and `exact_pairs` the same on a table small enough to count every
+shared shingle; `components` groups them.
 """
 
 from pipeline.similarity.bounded import BoundedMatches, Fanout, bounded_pairs
 from pipeline.similarity.candidates import find_pairs
+from pipeline.similarity.exact import EXACT_MAX_ROWS, exact_pairs
 from pipeline.similarity.lsh import band_keys, candidate_probability, choose_bands
 from pipeline.similarity.minhash import permutations, signature_matrix, signatures
 from pipeline.similarity.pairs import Caps, Matches, MatchSettings, Pair
@@ -17,6 +19,7 @@ from pipeline.similarity.table import Shingles, ShingleTable
 from pipeline.similarity.union_find import UnionFind, components
 
 __all__ = [
+    "EXACT_MAX_ROWS",
     "HASH_VERSION",
     "BoundedMatches",
     "Caps",
@@ -32,6 +35,7 @@ __all__ = [
     "candidate_probability",
     "choose_bands",
     "components",
+    "exact_pairs",
     "find_pairs",
     "permutations",
     "shingle_table",
