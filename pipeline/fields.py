@@ -16,16 +16,22 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f]")
 _URL_SCHEMES = ("http", "https")
 
 
 def unicode_text(value: str) -> str:
-    """`value` as valid Unicode: surrogate pairs joined, lone surrogates as U+FFFD."""
-    if _SURROGATE.search(value) is None:
+    """`value` as valid Unicode: surrogate pairs joined, lone surrogates as U+FFFD.
+
+    A string holds a surrogate exactly when UTF-8 cannot encode it; encoding in C is
+    several times faster than scanning a whole page with a regular expression."""
+    if value.isascii():
         return value
-    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return value
 
 
 def optional_text(value: object) -> str | None:

@@ -13,6 +13,7 @@ from pipeline.fields import http_url, iso_date, unicode_text
     ("value", "expected"),
     [
         ("plain text", "plain text"),
+        ("café, Zürich, 東京", "café, Zürich, 東京"),
         ("\ud800", "\ufffd"),
         ("a\udfffb", "a\ufffdb"),
         ("\ud83d\ude00", "😀"),  # a pair as two code points is joined
