@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 
 LINK_ONLY = 0.8
 """A paragraph this much inside links is a link, not prose (HTML only)."""
+NOT_CAPTIONS = frozenset({ParagraphKind.LIST_ITEM, ParagraphKind.HEADING})
+"""A caption is never a list item or a heading: there "(Men's/Women's)" or "(4-5 hours/6
+items)" is the story's own text. (A table cell can be one: old layouts set a picture and
+its caption in a table.)"""
 MAX_TEASER_WORDS = 60
 """The longest paragraph that, all link, is a headline pointing elsewhere."""
 
@@ -138,13 +142,25 @@ def _line_pass(lines: list[Line], rules: tuple[Rule, ...]) -> Reasons:
     screens = screens_of(rules)
     for i, line in enumerate(lines):
         hit = match(line, rules, screens=screens)
-        if hit is not None:
+        if hit is not None and not (hit[0] is Reason.CAPTION and line.kind in NOT_CAPTIONS):
             reasons[i] = hit
-        elif line.words <= 3 and sum(1 for ch in line.text if ch.isalnum()) < 4:
+        elif fragment(line):
             reasons[i] = (Reason.FRAGMENT, "too_short")
         elif link_teaser(line) and line.kind is not ParagraphKind.LIST_ITEM:
             reasons[i] = (Reason.TEASER, "link_only")
     return reasons
+
+
+def fragment(line: Line) -> bool:
+    """Too short to say anything: a stray symbol, a separator, a lone number.
+
+    A heading is spared when it holds a letter or a digit: "FAQ", "SQL" or "iOS" titles
+    a section, however short (above or below the story it is the positional passes'
+    to judge)."""
+    alnum = sum(1 for ch in line.text if ch.isalnum())
+    if line.kind is ParagraphKind.HEADING and alnum:
+        return False
+    return line.words <= 3 and alnum < 4
 
 
 def drop_link_items(lines: list[Line], reasons: Reasons, config: CleanConfig) -> None:

@@ -211,8 +211,9 @@ def drop_outside_body(lines: list[Line], reasons: Reasons, start: int, config: C
     if not body:
         return
     last_body = max(body[-1], _last_plain_list_item(lines, kept))
+    first_body = min(start, _first_plain_list(lines, reasons, start))
     for i in kept:
-        if start <= i <= last_body:
+        if first_body <= i <= last_body:
             continue
         line = lines[i]
         where = "preamble" if i < start else "tail"
@@ -241,6 +242,26 @@ def _last_plain_list_item(lines: list[Line], kept: list[int]) -> int:
         else:
             run = 0
     return last
+
+
+def _first_plain_list(lines: list[Line], reasons: Reasons, start: int) -> int:
+    """Start of the first run of 3+ list items in a row above the story, none linked nor
+    removed: the story's own list opening it (the steps, the specs, the picks), as a menu
+    above a story is made of links. `start` when there is none."""
+    run = 0
+    for i in range(start):
+        line = lines[i]
+        if (
+            i not in reasons
+            and line.kind is ParagraphKind.LIST_ITEM
+            and line.link_share < LIST_LINKS
+        ):
+            run += 1
+            if run >= 3:
+                return i - run + 1
+        else:
+            run = 0
+    return start
 
 
 def _tag_line(line: Line) -> bool:
