@@ -63,6 +63,8 @@ def annotate(
     `links_marked`: whether the paragraphs' `link_share` is known (HTML), so that an
     unlinked line is known to be no link; None tells it from the paragraphs."""
     lines = [describe(p) for p in paragraphs]
+    if links_marked is None:
+        links_marked = any(line.link_share > 0 for line in lines)
     reasons = _line_pass(lines, RULES + _extra_rules(config))
     drop_link_items(lines, reasons, config)
     start = structure.body_start(lines, reasons, config)
@@ -80,7 +82,7 @@ def annotate(
         headline.drop_title_repeats(lines, reasons, title)
 
     structure.drop_teaser_runs(lines, reasons)
-    structure.drop_outside_body(lines, reasons, start, config)
+    structure.drop_outside_body(lines, reasons, start, config, links_marked)
     structure.drop_nav_runs(lines, reasons, config, links_marked)
     return Annotation(lines, reasons, start, title)
 

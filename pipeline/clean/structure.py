@@ -204,14 +204,23 @@ def drop_teaser_runs(lines: list[Line], reasons: Reasons) -> None:
                 changed = True
 
 
-def drop_outside_body(lines: list[Line], reasons: Reasons, start: int, config: CleanConfig) -> None:
-    """Short non-sentences before the story or after its last paragraph are chrome."""
+def drop_outside_body(
+    lines: list[Line],
+    reasons: Reasons,
+    start: int,
+    config: CleanConfig,
+    links_marked: bool = False,
+) -> None:
+    """Short non-sentences before the story or after its last paragraph are chrome.
+
+    Where the page marks its links (`links_marked`, HTML), an unlinked list above the story
+    is kept as the story's own; in a text dump a menu is unlinked too, so not there."""
     kept = [i for i in range(len(lines)) if i not in reasons]
     body = [i for i in kept if is_body(lines[i], config)]
     if not body:
         return
     last_body = max(body[-1], _last_plain_list_item(lines, kept))
-    first_body = min(start, _first_plain_list(lines, reasons, start))
+    first_body = min(start, _first_plain_list(lines, reasons, start)) if links_marked else start
     for i in kept:
         if first_body <= i <= last_body:
             continue

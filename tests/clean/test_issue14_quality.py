@@ -47,6 +47,17 @@ def test_a_plain_list_above_the_story_is_the_storys(
     assert kept[-3:] == BODY
 
 
+def test_in_a_text_dump_an_unlinked_list_above_the_story_is_still_a_menu() -> None:
+    """A text dump marks no links: its menus are unlinked lists too, so a list above its
+    story is judged as before, where an HTML page's is the story's."""
+    items = ["Opinion and Analysis", "Culture and Arts", "Science and Climate"]
+    paragraphs = [Paragraph(t, LI) for t in items] + [Paragraph(t) for t in BODY]
+    decision = clean_paragraphs(paragraphs, CFG, links_marked=False)
+    assert [paragraphs[i].text for i in decision.kept] == BODY
+    plain = clean_paragraphs(paragraphs, CFG, links_marked=True)
+    assert [paragraphs[i].text for i in plain.kept] == items + BODY
+
+
 def test_two_plain_items_above_the_story_are_still_chrome() -> None:
     """A run shorter than three (a "Log in" and a "Sign up") is no list of the story's."""
     items = ["Log in to:", "Sign up for:"]
