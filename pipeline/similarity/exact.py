@@ -53,10 +53,12 @@ def _shared_counts(table: ShingleTable) -> tuple[np.ndarray, np.ndarray]:
     row = np.repeat(np.arange(n, dtype=np.int64), table.sizes)
     shared = counts[uid] > 1
     keys = np.sort(uid[shared] * n + row[shared])  # by shingle, then row
+    if not len(keys):
+        return keys, keys
     holders = keys % n
     starts = np.flatnonzero(np.r_[True, keys[1:] // n != keys[:-1] // n])
     sizes = np.diff(np.r_[starts, len(keys)])
-    found = [np.zeros(0, dtype=np.int64)]
+    found = []
     for size in np.unique(sizes).tolist():
         # All shingles held by `size` rows at once: one (shingles x size) block of rows.
         block = holders[starts[sizes == size][:, None] + np.arange(size)]

@@ -92,7 +92,7 @@ def test_processing_a_page_does_not_import_scipy() -> None:
     import sys
 
     code = (
-        "import sys, pathlib; from pipeline.process import process_document; "
+        "import sys; from pipeline.process import process_document; "
         "from pipeline.config import PipelineConfig; from pipeline.model import RawDocument; "
         "from pipeline.similarity import permutations; "
         "page = '\\n\\n'.join(f'Paragraph {i} of the report says the council met on day {i}"
