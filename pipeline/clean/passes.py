@@ -159,10 +159,12 @@ def fragment(line: Line) -> bool:
     A heading is spared when it holds a letter or a digit: "FAQ", "SQL" or "iOS" titles
     a section, however short (above or below the story it is the positional passes'
     to judge)."""
+    if line.words > 3:  # checked first: counting characters costs more
+        return False
     alnum = sum(1 for ch in line.text if ch.isalnum())
     if line.kind is ParagraphKind.HEADING and alnum:
         return False
-    return line.words <= 3 and alnum < 4
+    return alnum < 4
 
 
 def drop_link_items(lines: list[Line], reasons: Reasons, config: CleanConfig) -> None:

@@ -152,9 +152,54 @@ _AUTHOR_WALKS: tuple[Callable[[etree._Element], Iterator[etree._Element]], ...] 
 
 
 def page_author(tree: html.HtmlElement) -> str | None:
-    """What `trafilatura.metadata.extract_author(tree)` returns."""
+    """What `trafilatura.metadata.extract_author(tree)` returns.
+
+    trafilatura deletes the discarded elements from a copy of the page before its walks;
+    here they are only set aside: the walks pass over them and what lies inside them,
+    and a match's text leaves them out as the deletion would (`_text_without`), so the
+    page is not copied. A `<rel>` element (matched by its text) takes the copying path.
+    """
     if not WALKS_MATCH_TRAFILATURA:
         return extract_author(tree)
+    if next(tree.iter("rel"), None) is not None:
+        return _author_on_copy(tree)
+    removed = set(_discarded(tree))
+    removed.update(tree.iter("time", "figure"))
+    for walk in _AUTHOR_WALKS:
+        for element in walk(tree):
+            if element in removed or any(a in removed for a in element.iterancestors()):
+                continue
+            content = trim(" ".join(_text_without(element, removed)))
+            if content and 2 < len(content) < _AUTHOR_LEN_LIMIT:
+                author: str | None = normalize_authors(None, content)
+                return author
+    return None
+
+
+def _text_without(element: etree._Element, removed: set[etree._Element]) -> list[str]:
+    """`element.itertext()` as it would read with the `removed` descendants deleted by
+    trafilatura's `delete_element`, which joins each one's tail to the text before it
+    (the previous sibling's tail, or the parent's text) with no space between."""
+    pieces: list[str] = []
+    stack: list[tuple[etree._Element, bool]] = [(element, False)]
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            pieces.append(node.tail or "")
+            continue
+        if node is not element and node in removed:
+            if node.tail and pieces:
+                pieces[-1] += node.tail
+            continue
+        if node is not element:
+            stack.append((node, True))
+        if isinstance(node.tag, str):
+            pieces.append(node.text or "")
+            stack.extend((child, False) for child in reversed(node))
+    return [piece for piece in pieces if piece]
+
+
+def _author_on_copy(tree: html.HtmlElement) -> str | None:
     # The copy is the root of its own document, so `//` in trafilatura's XPaths is the
     # whole copy; each expression's matches are collected before any is deleted.
     root = deepcopy(tree)

@@ -16,6 +16,7 @@ when day and month cannot be swapped.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
 from lxml import etree, html
@@ -67,15 +68,11 @@ _NEW_YEAR = "-01-01"
 def headline_dates(tree: html.HtmlElement) -> list[str]:
     """The written dates near the page's first `<h1>` as `YYYY-MM-DD`, nearest first
     (those after the heading, then those before it)."""
-    body = tree.find(".//body")
+    body = next(tree.iterdescendants("body"), None)  # a walk in C, unlike find(".//body")
     heading = next(iter(tree.iter("h1")), None) if body is not None else None
     if body is None or heading is None:
         return []
-    before: list[str] = []
-    after: list[str] = []
-    _collect(body, heading, before, after)
-    head = " ".join(" ".join(before).split())[-_BEFORE_CHARS:]
-    tail = " ".join(" ".join(after).split())[:_AFTER_CHARS]
+    head, tail = around_heading(body, heading)
     found = []
     for text in (tail, head):
         for match in _DATE.finditer(text):
@@ -83,6 +80,92 @@ def headline_dates(tree: html.HtmlElement) -> list[str]:
             if value is not None and value not in found:
                 found.append(value)
     return found
+
+
+def around_heading(body: etree._Element, heading: etree._Element) -> tuple[str, str]:
+    """The body's text (outside scripts, styles and menus) in the `_BEFORE_CHARS` before
+    the heading and the `_AFTER_CHARS` from its start, whitespace collapsed.
+
+    Read outwards from the heading: the text before it is read backwards, so a page whose
+    headline follows long menus costs no walk of the menus. Where the heading is not
+    where a walk of the body would meet it (outside the body, inside a skipped element),
+    the whole body is walked (`split_at_heading`).
+    """
+    levels = _levels(body, heading)
+    if levels is None:
+        before, after = split_at_heading(body, heading)
+        return _collapsed(before)[-_BEFORE_CHARS:], _collapsed(after)[:_AFTER_CHARS]
+    return _text_before(heading, body), _text_after(heading, levels)
+
+
+def _collapsed(pieces: list[str]) -> str:
+    return " ".join(" ".join(pieces).split())
+
+
+def _readable(node: etree._Element) -> bool:
+    return isinstance(node.tag, str) and node.tag not in _SKIPPED
+
+
+def _levels(body: etree._Element, heading: etree._Element) -> list[etree._Element] | None:
+    """The heading's ancestors up to the body, outermost first; None when the body walk
+    would not reach the heading."""
+    levels = []
+    for ancestor in heading.iterancestors():
+        if not _readable(ancestor):
+            return None
+        levels.append(ancestor)
+        if ancestor is body:
+            return levels[::-1]
+    return None
+
+
+def _text_before(heading: etree._Element, body: etree._Element) -> str:
+    pieces: list[str] = []
+    size = -1  # the collapsed length of the pieces read: words and the spaces between
+    for text in _backwards(heading, body):
+        words = text.split()
+        if words:
+            pieces.append(text)
+            size += sum(map(len, words)) + len(words)
+            if size >= _BEFORE_CHARS:
+                break
+    return _collapsed(pieces[::-1])[-_BEFORE_CHARS:]
+
+
+def _backwards(heading: etree._Element, body: etree._Element) -> Iterator[str]:
+    """The texts a document-order walk of the body reads before the heading, last first."""
+    node = heading
+    while node is not body:
+        for sibling in node.itersiblings(preceding=True):
+            stack: list[tuple[etree._Element, bool]] = [(sibling, False)]
+            while stack:
+                current, opened = stack.pop()
+                if opened:
+                    if current.text:
+                        yield current.text
+                    continue
+                if current.tail:
+                    yield current.tail
+                if _readable(current):
+                    stack.append((current, True))
+                    stack.extend((child, False) for child in current)
+        parent = node.getparent()
+        assert parent is not None  # `_levels` found the body above the heading
+        if parent.text:
+            yield parent.text
+        node = parent
+
+
+def _text_after(heading: etree._Element, levels: list[etree._Element]) -> str:
+    # The stack of a document-order walk of the body as it reaches the heading.
+    stack: list[tuple[etree._Element, bool]] = []
+    for level, child in zip(levels, [*levels[1:], heading], strict=True):
+        stack.append((level, True))
+        stack.extend((sibling, False) for sibling in reversed(list(child.itersiblings())))
+    stack.append((heading, False))
+    after: list[str] = []
+    _walk(stack, after)
+    return _collapsed(after)[:_AFTER_CHARS]
 
 
 def page_date(markup_date: str | None, written: list[str], stated: str | None) -> str | None:
@@ -97,26 +180,47 @@ def page_date(markup_date: str | None, written: list[str], stated: str | None) -
     return written[0]
 
 
-def _collect(
-    body: etree._Element, heading: etree._Element, before: list[str], after: list[str]
-) -> None:
+def split_at_heading(body: etree._Element, heading: etree._Element) -> tuple[list[str], list[str]]:
     # Document-order text of the body, split at the heading's start; the walk stops once
     # enough text after the heading is read.
+    before: list[str] = []
+    after: list[str] = []
     stack: list[tuple[etree._Element, bool]] = [(body, False)]
-    target = before
-    read_after = 0
-    while stack and read_after <= 2 * _AFTER_CHARS:
+    while stack:
         node, closing = stack.pop()
         if node is heading and not closing:
-            target = after
-        text = node.tail if closing else node.text
-        if text and (closing or (isinstance(node.tag, str) and node.tag not in _SKIPPED)):
-            target.append(text)
-            read_after += len(text) if target is after else 0
-        if not closing:
-            stack.append((node, True))
-            if isinstance(node.tag, str) and node.tag not in _SKIPPED:
-                stack.extend((child, False) for child in reversed(node))
+            stack.append((node, False))
+            _walk(stack, after)
+            break
+        _step(node, closing, stack, before)
+    return before, after
+
+
+def _walk(stack: list[tuple[etree._Element, bool]], out: list[str]) -> None:
+    """Go on with a document-order walk, reading text into `out` until twice
+    `_AFTER_CHARS` are read (the walk's end: the collapsed text keeps the first
+    `_AFTER_CHARS`)."""
+    read = 0
+    while stack and read <= 2 * _AFTER_CHARS:
+        node, closing = stack.pop()
+        read += _step(node, closing, stack, out)
+
+
+def _step(
+    node: etree._Element, closing: bool, stack: list[tuple[etree._Element, bool]], out: list[str]
+) -> int:
+    """One step of the walk: the node's text when it opens (if readable), its tail when it
+    closes; its children are queued. Returns the characters read."""
+    text = node.tail if closing else node.text
+    read = 0
+    if text and (closing or _readable(node)):
+        out.append(text)
+        read = len(text)
+    if not closing:
+        stack.append((node, True))
+        if _readable(node):
+            stack.extend((child, False) for child in reversed(node))
+    return read
 
 
 def _as_date(found: re.Match[str]) -> str | None:

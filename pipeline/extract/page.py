@@ -27,6 +27,16 @@ from pipeline.extract.screen import screen_markup
 from pipeline.extract.source import page_language, with_sources
 from pipeline.model import Metadata, Paragraph
 
+# Every element as an `HtmlElement` (what trafilatura and htmldate accept as a parsed
+# page), chosen in C: lxml.html's own parser asks a Python method for the class of each
+# element each time Python touches one (forms and inputs get subclasses no stage uses),
+# and every tree walk of the extractors, ours and trafilatura's, paid that call.
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=html.HtmlElement,
+    comment=html.HtmlComment,
+    pi=html.HtmlProcessingInstruction,
+    entity=html.HtmlEntity,
+)
 # libxml2 refuses XPath expressions much longer than this many steps.
 _XPATH_DEPTH_MAX = 1000
 _XML_DECLARATION = re.compile(r"^<\?xml[^>]{0,200}\?>")
@@ -76,8 +86,9 @@ def extract_page(
 
 
 def _options(config: ExtractConfig, fast: bool, recall: bool) -> Extractor:
+    # "txt": the body tree is what is read; "python" would also flatten it to text.
     return Extractor(
-        output_format="python",
+        output_format="txt",
         fast=fast,
         precision=config.favor_precision,
         recall=recall,
@@ -104,9 +115,10 @@ def parse_html(markup: str, max_depth: int) -> html.HtmlElement:
     markup = _XML_DECLARATION.sub("", markup.strip(), count=1).strip()
     if not markup:
         raise ExtractionError("empty page")
-    parser = html.HTMLParser(
+    parser = etree.HTMLParser(
         remove_comments=True, remove_pis=True, no_network=True, huge_tree=False, recover=True
     )
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
     try:
         tree = html.fromstring(markup, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:

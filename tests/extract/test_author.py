@@ -41,6 +41,14 @@ CASES = {
     "author_tag": "<author>Jane Doe</author>",
     "rel_me_child": "<p><rel>me</rel>Jane Doe</p>",
     "date_pruned_tail_joined": '<p class="author">By<span class="date">May 1</span>Jane Doe</p>',
+    "pruned_in_a_row_tails_joined": (
+        '<p class="author">By<time>1</time><span class="date">2</span>Jane'
+        "<figure>f</figure>Doe<b>x<time>t</time>y</b>z</p>"
+    ),
+    "pruned_first_child": '<div class="byline"><time>May 1</time>Jane Doe</div>',
+    "pruned_inside_pruned": (
+        '<div class="author"><span class="date">x<time>y</time>z</span>Jane</div>'
+    ),
     "time_pruned": '<div class="byline">Jane Doe <time>May 1</time> and John Roe</div>',
     "inside_sidebar": '<div class="sidebar"><span class="author">Jane Doe</span></div>',
     "inside_figure": '<figure><span class="author">Photo Person</span></figure><p class="x">a</p>',

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.dates import headline_dates, page_date
+from pipeline.extract.dates import around_heading, headline_dates, page_date, split_at_heading
 from pipeline.extract.jsonld import LinkedData, linked_data
 from pipeline.extract.metadata import page_metadata
 from pipeline.extract.page import parse_html
@@ -188,3 +188,33 @@ LINKED = {
 @pytest.mark.parametrize(("data", "expected"), LINKED.values(), ids=LINKED)
 def test_linked_data(data: str, expected: LinkedData) -> None:
     assert linked_data(parse_html(_page(_ld(data)), 500)) == expected
+
+
+_DATE_TAGS = ["div", "span", "p", "nav", "script", "header", "h1", "h2", "section"]
+_DATE_WORDS = ["", " ", "May 5, 2024", "News", "  Updated\n", "2023-01-02", "word " * 30]
+
+
+@st.composite
+def _dated_markup(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 3 if depth < 4 else 0))):
+        tag = draw(st.sampled_from(_DATE_TAGS))
+        inner = draw(st.sampled_from(_DATE_WORDS)) + draw(_dated_markup(depth + 1))
+        parts.append(f"<{tag}>{inner}</{tag}>{draw(st.sampled_from(_DATE_WORDS))}")
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_dated_markup(), st.booleans())
+def test_text_around_the_heading_is_the_body_walk_s(markup: str, headed: bool) -> None:
+    """Read outwards from the heading, the text is what a walk of the whole body reads:
+    a heading after menus, inside a skipped element, nested, or the only text."""
+    heading_markup = "<h1>Harbour</h1>" if headed else ""
+    tree = parse_html(f"<html><body>{markup}{heading_markup}</body></html>", 500)
+    heading = next(tree.iter("h1"), None)
+    body = tree.find(".//body")
+    if heading is None or body is None:
+        return
+    before, after = split_at_heading(body, heading)
+    whole = (" ".join(" ".join(before).split())[-200:], " ".join(" ".join(after).split())[:600])
+    assert around_heading(body, heading) == whole

@@ -10,11 +10,11 @@ import gzip
 from dataclasses import dataclass, field
 
 import pytest
-from lxml import etree
+from lxml import etree, html
 
 from pipeline.config import ExtractConfig, PipelineConfig
 from pipeline.errors import ExtractionError
-from pipeline.extract.page import body_paragraphs, extract_html
+from pipeline.extract.page import body_paragraphs, extract_html, parse_html
 from pipeline.model import Article, ParagraphKind, RawDocument
 from pipeline.process import process_document
 from tests.support import FIXTURES
@@ -260,3 +260,14 @@ def test_page_url_is_an_http_url_or_none(
     )
     metadata, _ = extract_html(markup, ExtractConfig(), url=given)
     assert metadata.url == expected
+
+
+def test_the_parsed_page_is_one_element_class_that_trafilatura_accepts() -> None:
+    """Every element, form controls too, is a plain `HtmlElement`, so trafilatura and
+    htmldate take the tree as a parsed page (they test for `HtmlElement`)."""
+    markup = (
+        "<html><body><form><input name='q'><select><option>a</option></select>"
+        "<textarea>t</textarea><label>l</label></form><p>text</p></body></html>"
+    )
+    tree = parse_html(markup, 400)
+    assert {type(e) for e in tree.iter(etree.Element)} == {html.HtmlElement}
