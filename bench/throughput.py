@@ -235,8 +235,9 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat",
         type=int,
         default=1,
-        help="runs of each pipeline setting, interleaved; the median run (by wall time) is "
-        "shown (a shared VM's speed drifts by 10%% between runs)",
+        help="runs of each setting, trafilatura's too, interleaved; the run of median CPU "
+        "is shown, and each pipeline run's ratio to the trafilatura run before it (a "
+        "shared VM's speed drifts by 10%% between runs)",
     )
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -250,14 +251,13 @@ def main(argv: list[str] | None = None) -> int:
         f"corpus: {corpus} ({corpus.stat().st_size / 2**20:.0f} MB), {os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.1f} (figures are only fair on an idle machine)"
     )
-    results: list[Figures] = []
-    if not args.skip_trafilatura:
-        print("trafilatura extract() alone, 1 process ...", flush=True)
-        base = run_trafilatura(corpus, args.n)
-        results.append(Figures(**{**_fields(base), "f1": trafilatura_f1(pages)}))
     counts = [int(w) for w in args.workers.split(",")]
     runs: dict[int, list[Figures]] = {w: [] for w in counts}
+    bases: list[Figures] = []
     for attempt in range(args.repeat):
+        if not args.skip_trafilatura:
+            print(f"trafilatura extract() alone, 1 process, run {attempt + 1} ...", flush=True)
+            bases.append(run_trafilatura(corpus, args.n))
         for workers in counts:
             print(f"pipeline with {workers} worker(s), run {attempt + 1} ...", flush=True)
             out = args.work / f"out-{args.n}-w{workers}"
@@ -265,14 +265,35 @@ def main(argv: list[str] | None = None) -> int:
             figures = run_pipeline(corpus, out, workers, args.config)
             f1 = pipeline_f1(out, pages, offsets)
             runs[workers].append(Figures(**{**_fields(figures), "f1": f1}))
+    results: list[Figures] = []
+    if bases:
+        base = _median(bases)
+        results.append(Figures(**{**_fields(base), "f1": trafilatura_f1(pages)}))
     for workers in counts:
-        ordered = sorted(runs[workers], key=lambda f: f.wall_s)
-        if len(ordered) > 1:
-            walls = ", ".join(f"{f.wall_s:.1f}" for f in runs[workers])
-            print(f"{workers} worker(s): wall s of the {len(ordered)} runs: {walls}")
-        results.append(ordered[len(ordered) // 2])
+        if len(runs[workers]) > 1:
+            _print_pairs(workers, bases, runs[workers])
+        results.append(_median(runs[workers]))
     print_table(results)
     return 0
+
+
+def _median(figures: list[Figures]) -> Figures:
+    """The run of median CPU per document (the figure the comparison is about)."""
+    ordered = sorted(figures, key=lambda f: f.cpu_ms_per_doc)
+    return ordered[len(ordered) // 2]
+
+
+def _print_pairs(workers: int, bases: list[Figures], runs: list[Figures]) -> None:
+    """Each run's CPU, and beside trafilatura's run just before it: the ratio of a pair
+    drifts less than either figure on a shared VM."""
+    cpus = ", ".join(f"{f.cpu_ms_per_doc:.1f}" for f in runs)
+    print(f"{workers} worker(s): CPU ms/doc of the {len(runs)} runs: {cpus}")
+    if len(bases) == len(runs):
+        ratios = sorted(
+            f.cpu_ms_per_doc / b.cpu_ms_per_doc for f, b in zip(runs, bases, strict=True)
+        )
+        shown = ", ".join(f"{r:.2f}x" for r in ratios)
+        print(f"  vs trafilatura's run before it: {shown} (median {ratios[len(ratios) // 2]:.2f}x)")
 
 
 def _fields(f: Figures) -> dict[str, object]:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from pipeline.config import DedupeConfig
 from pipeline.dedupe.gate import RevisionEvidence, is_long, is_prose, revision_evidence
 from pipeline.dedupe.order import revision_order, tracker_lines
-from pipeline.dedupe.within import DuplicateOf, link_paragraphs, resolve
-from pipeline.model import Decision, Document, Measure
+from pipeline.dedupe.within import DuplicateOf, gate_links, link_paragraphs, resolve
+from pipeline.model import Decision, Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +51,5 @@ def gate(prose: Sequence[str], trackers: int, config: DedupeConfig) -> RevisionE
     """The revision gate's evidence from the document's prose paragraphs."""
     if len(prose) < 2:
         return revision_evidence(prose, [], [], trackers)
-    links = link_paragraphs(prose, config)
-    revised = [
-        (links.units[p.a], links.units[p.b]) for p in links.pairs if p.measure is Measure.JACCARD
-    ]
-    return revision_evidence(prose, links.linked(), revised, trackers)
+    linked, revised = gate_links(prose, config)
+    return revision_evidence(prose, linked, revised, trackers)

@@ -35,11 +35,13 @@ from pipeline.similarity import (
     Pair,
     Shingles,
     ShingleTable,
+    could_pair,
     exact_pairs,
     find_pairs,
     shingle_table,
     tokens,
 )
+from pipeline.similarity.overlap import MAX_WORDS as OVERLAP_MAX_WORDS
 
 MAX_POSTINGS = 64
 """A shingle found in more paragraphs than this is too common to point at a duplicate."""
@@ -79,13 +81,49 @@ class Links:
         return out
 
 
-def link_paragraphs(texts: Sequence[str], config: DedupeConfig) -> Links:
-    """Find the exact copies and verified near-duplicate pairs among `texts`."""
-    copies, units = _exact_copies(texts)
+def link_paragraphs(
+    texts: Sequence[str], config: DedupeConfig, words: Sequence[Sequence[str]] | None = None
+) -> Links:
+    """Find the exact copies and verified near-duplicate pairs among `texts` (`words`:
+    their `tokens`, if already at hand)."""
+    copies, units = _exact_copies([tokens(t) for t in texts] if words is None else words)
     table = shingle_table([texts[i] for i in units], config.shingle_words)
     if len(units) < 2:
         return Links(units, copies, [], table, _groups(units, copies))
-    settings = MatchSettings(
+    sizes = table.sizes.tolist()
+    search = exact_pairs if len(units) <= EXACT_MAX_ROWS else find_pairs
+    pairs = [
+        p
+        for p in search(table, _settings(config)).pairs
+        if min(sizes[p.a], sizes[p.b]) >= config.min_shingles
+    ]
+    return Links(units, copies, pairs, table, _groups(units, copies))
+
+
+def gate_links(
+    texts: Sequence[str], config: DedupeConfig
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """What the revision gate reads of `texts`: every link as a pair of indices (exact
+    copies to their representative, and the near-duplicate pairs), and the pairs of like
+    size (Jaccard). The same links as `link_paragraphs`; on a short page where no two
+    paragraphs could pair (`could_pair`), found without building a shingle table."""
+    words = [tokens(t) for t in texts]
+    copies, units = _exact_copies(words)
+    unit_words = [words[i] for i in units]
+    short = sum(map(len, unit_words)) <= OVERLAP_MAX_WORDS and len(units) <= EXACT_MAX_ROWS
+    if short and not could_pair(
+        unit_words, config.shingle_words, _settings(config), config.min_shingles
+    ):
+        return list(copies.items()), []
+    links = link_paragraphs(texts, config, words)
+    revised = [
+        (links.units[p.a], links.units[p.b]) for p in links.pairs if p.measure is Measure.JACCARD
+    ]
+    return links.linked(), revised
+
+
+def _settings(config: DedupeConfig) -> MatchSettings:
+    return MatchSettings(
         jaccard=config.jaccard_threshold,
         containment=config.containment_threshold,
         num_perm=config.num_perm,
@@ -94,14 +132,6 @@ def link_paragraphs(texts: Sequence[str], config: DedupeConfig) -> Links:
         max_bucket=MAX_BUCKET,
         max_postings=MAX_POSTINGS,
     )
-    sizes = table.sizes.tolist()
-    search = exact_pairs if len(units) <= EXACT_MAX_ROWS else find_pairs
-    pairs = [
-        p
-        for p in search(table, settings).pairs
-        if min(sizes[p.a], sizes[p.b]) >= config.min_shingles
-    ]
-    return Links(units, copies, pairs, table, _groups(units, copies))
 
 
 def resolve(
@@ -175,13 +205,14 @@ def _duplicate_of(
     return other, similarity, Measure.CONTAINS
 
 
-def _exact_copies(texts: Sequence[str]) -> tuple[dict[int, int], list[int]]:
-    """Identical paragraphs (after normalisation) collapse to the last one, cheaply.
+def _exact_copies(words: Sequence[Sequence[str]]) -> tuple[dict[int, int], list[int]]:
+    """Identical paragraphs (after normalisation: their `tokens`) collapse to the last
+    one, cheaply.
 
     This also keeps thousands of copies of one line out of the LSH buckets.
     """
     last: dict[str, int] = {}
-    keys = [" ".join(tokens(t)) for t in texts]
+    keys = [" ".join(w) for w in words]
     for i, key in enumerate(keys):
         last[key] = i
     copies: dict[int, int] = {}

@@ -45,7 +45,7 @@ _SCAN = re.compile(
     r"(?:\s++"  # each after blanks, as libxml2 reads them,
     r"(?:[^\s>/=\"'<]++(?:\s*+=\s*+(?:\"[^\"]*+\"|'[^']*+'|[^\s>\"']++))?+)?+"  # name=value
     r"[^\s>]*+"  # and what libxml2 skips as bogus up to the next blank
-    r"){" + str(MAX_ATTRIBUTE_TOKENS) + "}))",
+    r"){" + str(MAX_ATTRIBUTE_TOKENS) + "}+))",  # possessive: a shorter tag fails at once
     re.DOTALL | re.IGNORECASE,
 )
 

@@ -5,7 +5,8 @@ The flow: `shingle_table` hashes the word shingles of many texts into a `Shingle
 `band_keys` turn signatures into LSH band hashes; `find_pairs` (every pair) or
 `bounded_pairs` (linear in the copies of one text) return the verified `Pair`s under
 `MatchSettings`, and `exact_pairs` the same on a table small enough to count every
-shared shingle; `components` groups them.
+shared shingle (`could_pair` tells first, on Python sets, whether a few texts hold
+any pair at all); `components` groups them.
 """
 
 from pipeline.similarity.bounded import BoundedMatches, Fanout, bounded_pairs
@@ -13,6 +14,7 @@ from pipeline.similarity.candidates import find_pairs
 from pipeline.similarity.exact import EXACT_MAX_ROWS, exact_pairs
 from pipeline.similarity.lsh import band_keys, candidate_probability, choose_bands
 from pipeline.similarity.minhash import permutations, signature_matrix, signatures
+from pipeline.similarity.overlap import could_pair, word_shingles
 from pipeline.similarity.pairs import Caps, Matches, MatchSettings, Pair
 from pipeline.similarity.shingles import HASH_VERSION, shingle_table, tokens
 from pipeline.similarity.table import Shingles, ShingleTable
@@ -35,6 +37,7 @@ __all__ = [
     "candidate_probability",
     "choose_bands",
     "components",
+    "could_pair",
     "exact_pairs",
     "find_pairs",
     "permutations",
@@ -42,4 +45,5 @@ __all__ = [
     "signature_matrix",
     "signatures",
     "tokens",
+    "word_shingles",
 ]

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from pipeline.config import DedupeConfig
 from pipeline.dedupe import near_duplicates
+from pipeline.dedupe.within import gate_links, link_paragraphs
 from pipeline.model import KeepRevision, Measure
 
 LATEST = DedupeConfig()
@@ -125,3 +126,18 @@ def test_duplicates_point_at_kept_paragraphs_and_are_idempotent(
     # Deduplicating what was kept finds nothing more (idempotence).
     again = near_duplicates([texts[i] for i in kept], config)
     assert again == {}
+
+
+_WORDS = ["harbour", "plan", "the", "council", "met", "on", "tuesday", "fees", "quay", "vote"]
+_PARAGRAPH = st.lists(st.sampled_from(_WORDS), min_size=0, max_size=18).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_PARAGRAPH, st.sampled_from([A, A_EDIT, QUOTE, LONG_1])), max_size=12))
+def test_the_gate_reads_the_links_link_paragraphs_finds(texts: list[str]) -> None:
+    """With or without the shingle table, the gate sees the same links."""
+    links = link_paragraphs(texts, LATEST)
+    revised = [
+        (links.units[p.a], links.units[p.b]) for p in links.pairs if p.measure is Measure.JACCARD
+    ]
+    assert gate_links(texts, LATEST) == (links.linked(), revised)
