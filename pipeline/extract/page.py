@@ -23,6 +23,7 @@ from pipeline.extract.fallback import better, needs_fallback
 from pipeline.extract.guards import empty_page_reason
 from pipeline.extract.metadata import page_metadata
 from pipeline.extract.paragraphs import body_paragraphs
+from pipeline.extract.prune import pruning_walks
 from pipeline.extract.screen import screen_markup
 from pipeline.extract.source import page_language, with_sources
 from pipeline.model import Metadata, Paragraph
@@ -103,7 +104,8 @@ def _options(config: ExtractConfig, fast: bool, recall: bool) -> Extractor:
 
 def _body(tree: html.HtmlElement, options: Extractor) -> tuple[Paragraph, ...]:
     """The paragraphs trafilatura finds with `options`; none when it finds no body."""
-    document = trafilatura.bare_extraction(tree, options=options)
+    with pruning_walks():
+        document = trafilatura.bare_extraction(tree, options=options)
     if document is None or isinstance(document, dict) or document.body is None:
         return ()
     return tuple(body_paragraphs(document.body))
