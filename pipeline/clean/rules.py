@@ -37,9 +37,10 @@ END_MARKERS: tuple[Rule, ...] = _rules(
     enter_comment=r"^please enter your (comment|name)",
     next_post=r"^(next|previous|prev) (post|article|story)\W*$",
     also_like=r"^(you )?(may|might) (also )?(like|enjoy|be interested in)\W*$",
-    related=r"^(related|similar|more|recommended|popular|trending|latest|top)"
-    r"( \w+){0,2} (posts?|articles?|stories|news|reads?|coverage|videos?)\W*$",
-    related_bare=r"^(related|recommended( for you)?|read (more|next|also)|see also)\W*$",
+    related=r"^(related|similar|more|recommended|popular|trending|latest|recent|other|top)"
+    r"( \w+){0,2} (posts?|articles?|stories|news|reads?|coverage|videos?|content)\W*$",
+    related_bare=r"^(related|recommended( for you)?|read (this )?(more|next|also)|see also"
+    r"|explore more)\W*$",
     more_from=r"^more (from|on|in|by) [\w .,'’&-]{1,60}$",
     about_author=r"^about the (author|writer)s?\W*$",
     comments_heading=r"^(\d+ )?(comments?|responses?|replies|discussion)( \(\d+\))?\W*$",

@@ -24,6 +24,11 @@ from tests.clean.story import BODY, CFG, kept
         pytest.param("Leave a comment", id="leave-comment"),
         pytest.param("More from Business", id="more-from"),
         pytest.param("12 Comments", id="comments-count"),
+        pytest.param("Read This Next", id="read-this-next"),
+        pytest.param("Related content", id="related-content"),
+        pytest.param("Recent Posts", id="recent-posts"),
+        pytest.param("Other Posts:", id="other-posts"),
+        pytest.param("Explore more", id="explore-more"),
     ],
 )
 def test_end_marker_drops_everything_after(marker: str) -> None:
