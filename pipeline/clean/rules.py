@@ -52,6 +52,14 @@ RULES: tuple[Rule, ...] = (
     *_rules(
         Reason.BOILERPLATE,
         reprints=r"\bfor your personal,? non-?commercial use only\b",
+        # A consent dialog: long, hence here (`screen.LONG_OK`) rather than with the short
+        # cookie line of `THEME_WARNING`. "This website uses cookies to improve ...", then
+        # each category: "Necessary cookies are absolutely essential ...".
+        cookie_notice=r"^(we|this (site|website)) uses? cookies\b.{300,900}$",
+        cookie_category=r"^((strictly )?necessary|essential|functional|functionality|performance"
+        r"|analytics?|analytical|advertisement|advertising|marketing|targeting|preferences?"
+        r"|statistics|(other )?uncategori[sz]ed) cookies (are|help|is|allow|enable|collect|track"
+        r"|store|may)\b.{0,900}$",
     ),
     *_rules(
         Reason.REVISION_TRACKER,
