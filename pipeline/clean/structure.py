@@ -267,10 +267,22 @@ def _first_plain_list(lines: list[Line], reasons: Reasons, start: int) -> int:
         ):
             run += 1
             if run >= 3:
-                return i - run + 1
+                return _lead_in(lines, reasons, i - run + 1)
         else:
             run = 0
     return start
+
+
+def _lead_in(lines: list[Line], reasons: Reasons, first: int) -> int:
+    """`first`, or the line before it when that introduces the list: an unlinked line of
+    text right above it, not removed ("Running speed can be raised with these codes")."""
+    i = first - 1
+    if i < 0 or i in reasons:
+        return first
+    line = lines[i]
+    if line.kind is ParagraphKind.TEXT and line.link_share < LIST_LINKS:
+        return i
+    return first
 
 
 def _tag_line(line: Line) -> bool:

@@ -186,3 +186,29 @@ def test_a_later_marker_still_ends_the_story() -> None:
     decision = clean_paragraphs([Paragraph(t) for t in texts], CFG)
     assert [texts[i] for i in decision.kept] == BODY
     assert {r.text: r.reason for r in decision.removed}["Website"] == (Reason.AFTER_END_OF_ARTICLE)
+
+
+CODES = ["player.setav speedmult 100", "player.setav health 500", "player.setav stamina 300"]
+
+
+@pytest.mark.parametrize(
+    ("lead", "share", "story_line"),
+    [
+        pytest.param("Running speed can be raised with console codes", 0.0, True, id="lead-in"),
+        pytest.param("Games / Guides / Skyrim", 1.0, False, id="linked-breadcrumb"),
+    ],
+)
+def test_the_line_introducing_the_storys_opening_list_is_the_storys(
+    lead: str, share: float, story_line: bool
+) -> None:
+    """Above the story's own plain list, the unlinked line right before it introduces it;
+    a linked one is the page's navigation."""
+    paragraphs = [
+        Paragraph(lead, ParagraphKind.TEXT, share),
+        *(Paragraph(t, ParagraphKind.LIST_ITEM) for t in CODES),
+        *(Paragraph(t) for t in BODY),
+    ]
+    decision = clean_paragraphs(paragraphs, CFG, links_marked=True)
+    kept_texts = [paragraphs[i].text for i in decision.kept]
+    assert (lead in kept_texts) is story_line
+    assert kept_texts[-6:] == [*CODES, *BODY]
