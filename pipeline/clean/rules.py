@@ -36,7 +36,8 @@ END_MARKERS: tuple[Rule, ...] = _rules(
     leave_reply=r"^leave a (reply|comment)\W*$",
     enter_comment=r"^please enter your (comment|name)",
     next_post=r"^(next|previous|prev) (post|article|story)\W*$",
-    also_like=r"^(you )?(may|might) (also )?(like|enjoy|be interested in)\W*$",
+    also_like=r"^(you )?(may|might) (also )?(like|enjoy|be interested in)"
+    r"( the (following|these)( \w+)?( as well)?)?\W*$",
     related=r"^(related|similar|more|recommended|popular|trending|latest|recent|other|top)"
     r"( \w+){0,2} (posts?|articles?|stories|news|reads?|coverage|videos?|content)\W*$",
     related_bare=r"^(related|recommended( for you)?|read (this )?(more|next|also)|see also"

@@ -29,6 +29,9 @@ from tests.clean.story import BODY, CFG, kept
         pytest.param("Recent Posts", id="recent-posts"),
         pytest.param("Other Posts:", id="other-posts"),
         pytest.param("Explore more", id="explore-more"),
+        pytest.param(
+            "You may be interested in the following topics as well:", id="interested-following"
+        ),
     ],
 )
 def test_end_marker_drops_everything_after(marker: str) -> None:
