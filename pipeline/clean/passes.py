@@ -68,6 +68,7 @@ def annotate(
     reasons = _line_pass(lines, RULES + _extra_rules(config))
     drop_link_items(lines, reasons, config)
     start = structure.body_start(lines, reasons, config)
+    start = structure.section_start(lines, reasons, start)
     structure.cut_at_end_marker(
         lines, reasons, END_MARKERS + _extra_end_markers(config), start, config
     )

@@ -36,10 +36,12 @@ END_MARKERS: tuple[Rule, ...] = _rules(
     leave_reply=r"^leave a (reply|comment)\W*$",
     enter_comment=r"^please enter your (comment|name)",
     next_post=r"^(next|previous|prev) (post|article|story)\W*$",
-    also_like=r"^(you )?(may|might) (also )?(like|enjoy|be interested in)\W*$",
-    related=r"^(related|similar|more|recommended|popular|trending|latest|top)"
-    r"( \w+){0,2} (posts?|articles?|stories|news|reads?|coverage|videos?)\W*$",
-    related_bare=r"^(related|recommended( for you)?|read (more|next|also)|see also)\W*$",
+    also_like=r"^(you )?(may|might) (also )?(like|enjoy|be interested in)"
+    r"( the (following|these)( \w+)?( as well)?)?\W*$",
+    related=r"^(related|similar|more|recommended|popular|trending|latest|recent|other|top)"
+    r"( \w+){0,2} (posts?|articles?|stories|news|reads?|coverage|videos?|content)\W*$",
+    related_bare=r"^(related|recommended( for you)?|read (this )?(more|next|also)|see also"
+    r"|explore more)\W*$",
     more_from=r"^more (from|on|in|by) [\w .,'’&-]{1,60}$",
     about_author=r"^about the (author|writer)s?\W*$",
     comments_heading=r"^(\d+ )?(comments?|responses?|replies|discussion)( \(\d+\))?\W*$",
@@ -51,6 +53,14 @@ RULES: tuple[Rule, ...] = (
     *_rules(
         Reason.BOILERPLATE,
         reprints=r"\bfor your personal,? non-?commercial use only\b",
+        # A consent dialog: long, hence here (`screen.LONG_OK`) rather than with the short
+        # cookie line of `THEME_WARNING`. "This website uses cookies to improve ...", then
+        # each category: "Necessary cookies are absolutely essential ...".
+        cookie_notice=r"^(we|this (site|website)) uses? cookies\b.{300,900}$",
+        cookie_category=r"^((strictly )?necessary|essential|functional|functionality|performance"
+        r"|analytics?|analytical|advertisement|advertising|marketing|targeting|preferences?"
+        r"|statistics|(other )?uncategori[sz]ed) cookies (are|help|is|allow|enable|collect|track"
+        r"|store|may)\b.{0,900}$",
     ),
     *_rules(
         Reason.REVISION_TRACKER,

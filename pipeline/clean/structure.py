@@ -31,6 +31,11 @@ MIN_SEQUEL_PROSE = 2
 SEQUEL_PROSE_SHARE = 0.5
 """After an end marker, the story goes on when prose makes this share of the lines up to
 its last prose paragraph."""
+MIN_LIKE_SECTIONS = 2
+"""A heading above the story heads its first section when this many of the story's own
+headings below are of its make."""
+MAX_SECTION_WORDS = 4
+"""The longest heading in capitals read as a section's name ("GIRLS BASKETBALL")."""
 MAX_BOILERPLATE_WORDS = 250
 """The longest tail paragraph a tail rule may hit: the "About the company" paragraphs
 closing a press release run to a couple hundred words."""
@@ -51,6 +56,44 @@ def body_start(lines: list[Line], reasons: Reasons, config: CleanConfig) -> int:
         if i not in reasons and is_body(line, config):
             return i
     return 0
+
+
+def section_start(lines: list[Line], reasons: Reasons, start: int) -> int:
+    """Where the story begins when its first section opens above its first prose: the
+    heading nearest the prose, when the story's own section headings below are of the
+    same make (`_section_shape`, at least `MIN_LIKE_SECTIONS` of them), and only text
+    stands between it and the prose (a round-up's "GIRLS BASKETBALL" over a box score,
+    as "BOYS SOCCER" and "GIRLS SOCCER" head the sections further down). `start` when
+    there is none."""
+    for i in range(start - 1, -1, -1):
+        if i in reasons:
+            continue
+        line = lines[i]
+        if line.kind is not ParagraphKind.HEADING:
+            if line.link_share >= LIST_LINKS:
+                return start
+            continue
+        shape = _section_shape(line)
+        if shape is None:
+            return start
+        alike = sum(
+            1
+            for j in range(start + 1, len(lines))
+            if j not in reasons
+            and lines[j].kind is ParagraphKind.HEADING
+            and _section_shape(lines[j]) == shape
+        )
+        return i if alike >= MIN_LIKE_SECTIONS else start
+    return start
+
+
+def _section_shape(line: Line) -> int | None:
+    """The make of a section heading set in capitals: its word count, or None for a
+    heading in mixed case (the headline's and most subheadings' own) or a long one."""
+    words = line.text.split()
+    if not line.text.isupper() or len(words) > MAX_SECTION_WORDS:
+        return None
+    return len(words)
 
 
 def cut_at_end_marker(
@@ -267,10 +310,22 @@ def _first_plain_list(lines: list[Line], reasons: Reasons, start: int) -> int:
         ):
             run += 1
             if run >= 3:
-                return i - run + 1
+                return _lead_in(lines, reasons, i - run + 1)
         else:
             run = 0
     return start
+
+
+def _lead_in(lines: list[Line], reasons: Reasons, first: int) -> int:
+    """`first`, or the line before it when that introduces the list: an unlinked line of
+    text right above it, not removed ("Running speed can be raised with these codes")."""
+    i = first - 1
+    if i < 0 or i in reasons:
+        return first
+    line = lines[i]
+    if line.kind is ParagraphKind.TEXT and line.link_share < LIST_LINKS:
+        return i
+    return first
 
 
 def _tag_line(line: Line) -> bool:

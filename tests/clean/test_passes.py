@@ -70,3 +70,44 @@ def test_story_mentioning_newsletter_is_not_removed() -> None:
 def test_language_switchers_are_navigation(switcher: str) -> None:
     texts = [BODY[0], switcher, BODY[1], BODY[2]]
     assert kept(texts) == BODY
+
+
+COOKIE_NOTICE = (
+    "This website uses cookies to improve your experience while you navigate through the "
+    "website. Out of these, the cookies that are categorized as necessary are stored on your "
+    "browser as they are essential for the working of basic functionalities of the website. "
+    "We also use third-party cookies that help us analyze and understand how you use this "
+    "website. These cookies will be stored in your browser only with your consent. You also "
+    "have the option to opt-out of these cookies."
+)
+
+
+@pytest.mark.parametrize(
+    "dialog",
+    [
+        pytest.param([COOKIE_NOTICE], id="long-notice"),
+        pytest.param(
+            [
+                "Necessary cookies are absolutely essential for the website to function "
+                "properly. These cookies ensure basic functionalities and security features "
+                "of the website, anonymously.",
+                "Analytical cookies are used to understand how visitors interact with the "
+                "website. These cookies help provide information on metrics the number of "
+                "visitors, bounce rate, traffic source, etc.",
+                "Advertisement cookies are used to provide visitors with relevant ads and "
+                "marketing campaigns.",
+            ],
+            id="categories",
+        ),
+    ],
+)
+def test_a_cookie_consent_dialog_is_boilerplate(dialog: list[str]) -> None:
+    assert kept([*BODY, *dialog]) == BODY
+
+
+def test_a_story_about_baking_cookies_is_kept() -> None:
+    sentence = (
+        "Chocolate cookies are best stored in an airtight tin, the baker said, and the "
+        "shortbread keeps for a week if nobody in the house finds it first."
+    )
+    assert kept([*BODY, sentence]) == [*BODY, sentence]

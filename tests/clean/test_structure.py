@@ -24,6 +24,14 @@ from tests.clean.story import BODY, CFG, kept
         pytest.param("Leave a comment", id="leave-comment"),
         pytest.param("More from Business", id="more-from"),
         pytest.param("12 Comments", id="comments-count"),
+        pytest.param("Read This Next", id="read-this-next"),
+        pytest.param("Related content", id="related-content"),
+        pytest.param("Recent Posts", id="recent-posts"),
+        pytest.param("Other Posts:", id="other-posts"),
+        pytest.param("Explore more", id="explore-more"),
+        pytest.param(
+            "You may be interested in the following topics as well:", id="interested-following"
+        ),
     ],
 )
 def test_end_marker_drops_everything_after(marker: str) -> None:
@@ -181,3 +189,69 @@ def test_a_later_marker_still_ends_the_story() -> None:
     decision = clean_paragraphs([Paragraph(t) for t in texts], CFG)
     assert [texts[i] for i in decision.kept] == BODY
     assert {r.text: r.reason for r in decision.removed}["Website"] == (Reason.AFTER_END_OF_ARTICLE)
+
+
+CODES = ["player.setav speedmult 100", "player.setav health 500", "player.setav stamina 300"]
+
+
+@pytest.mark.parametrize(
+    ("lead", "share", "story_line"),
+    [
+        pytest.param("Running speed can be raised with console codes", 0.0, True, id="lead-in"),
+        pytest.param("Games / Guides / Skyrim", 1.0, False, id="linked-breadcrumb"),
+    ],
+)
+def test_the_line_introducing_the_storys_opening_list_is_the_storys(
+    lead: str, share: float, story_line: bool
+) -> None:
+    """Above the story's own plain list, the unlinked line right before it introduces it;
+    a linked one is the page's navigation."""
+    paragraphs = [
+        Paragraph(lead, ParagraphKind.TEXT, share),
+        *(Paragraph(t, ParagraphKind.LIST_ITEM) for t in CODES),
+        *(Paragraph(t) for t in BODY),
+    ]
+    decision = clean_paragraphs(paragraphs, CFG, links_marked=True)
+    kept_texts = [paragraphs[i].text for i in decision.kept]
+    assert (lead in kept_texts) is story_line
+    assert kept_texts[-6:] == [*CODES, *BODY]
+
+
+ROUND_UP = [
+    "Heritage (1-0): Armani Sheffield 19 points and 3 steals. Kelli Howard 6 steals.",
+    "Viera (4-0): K. Hupfer 1 goal. L. Patikas 1 goal. Z. Nielsen 1 goal. A. Sanger 2 saves.",
+    "Melbourne (3-0): Osas Osaro 3 goals, 1 assist. Aden O'Hara 2 goals, 2 assists.",
+]
+"""A round-up's sections: one prose-like line of results under each heading."""
+
+
+@pytest.mark.parametrize(
+    ("first", "later", "section"),
+    [
+        pytest.param("GIRLS BASKETBALL", ["BOYS SOCCER", "GIRLS SOCCER"], True, id="same-make"),
+        pytest.param("GIRLS BASKETBALL", ["BOYS SOCCER"], False, id="one-alike-only"),
+        pytest.param("SPORTS", ["BOYS SOCCER", "GIRLS SOCCER"], False, id="kicker-shorter"),
+        pytest.param("Girls Basketball", ["Boys Soccer", "Girls Soccer"], False, id="mixed-case"),
+    ],
+)
+def test_a_heading_above_the_story_like_its_section_headings_opens_the_first_section(
+    first: str, later: list[str], section: bool
+) -> None:
+    """A round-up's first section starts above its first line of prose: the sport's
+    heading and the box score under it, when the later sections' headings are of its
+    make; otherwise a heading and short lines above the story are its preamble."""
+    box = ["Palm Bay d. Rockledge 70-44", "Rockledge 14 11 6 15 — 44"]
+    heading = ParagraphKind.HEADING
+    paragraphs = [
+        Paragraph(first, heading),
+        *(Paragraph(t) for t in box),
+        Paragraph(ROUND_UP[0]),
+        Paragraph(later[0], heading),
+        Paragraph(ROUND_UP[1]),
+        *(Paragraph(t, heading) for t in later[1:]),
+        Paragraph(ROUND_UP[2]),
+    ]
+    decision = clean_paragraphs(paragraphs, CFG, links_marked=True)
+    kept_texts = [paragraphs[i].text for i in decision.kept]
+    assert all(t in kept_texts for t in [first, *box]) is section
+    assert all(t in kept_texts for t in ROUND_UP)
