@@ -9,8 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from datasketch import MinHash
+from hypothesis import strategies as st
 
 from pipeline.similarity import Shingles, ShingleTable, permutations, shingle_table, signatures
+
+VOCAB = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota"]
+"""A small vocabulary, so generated texts share words and shingles often."""
+
+
+def corpus(max_texts: int, max_words: int = 30) -> st.SearchStrategy[list[str]]:
+    """Lists of texts of `VOCAB` words, for pair searches to be checked on."""
+    text = st.lists(st.sampled_from(VOCAB), min_size=0, max_size=max_words).map(" ".join)
+    return st.lists(text, min_size=0, max_size=max_texts)
 
 
 def shingles(text: str, size: int) -> Shingles:

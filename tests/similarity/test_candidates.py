@@ -10,11 +10,9 @@ from hypothesis import strategies as st
 from pipeline.similarity import Caps, MatchSettings, ShingleTable, find_pairs, shingle_table
 from pipeline.similarity.lsh import lsh_candidates
 from pipeline.similarity.verify import intersections, round4
-from tests.similarity.sets import shingles, table
+from tests.similarity.sets import corpus, shingles, table
 
-VOCAB = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota"]
-TEXT = st.lists(st.sampled_from(VOCAB), min_size=0, max_size=30).map(" ".join)
-CORPUS = st.lists(TEXT, min_size=0, max_size=12)
+CORPUS = corpus(12)
 SETTINGS = MatchSettings(0.6, 0.7, 64, 0.99, 1, 500, 1000)
 
 

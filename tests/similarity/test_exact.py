@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from pipeline.model import Measure
 from pipeline.similarity import MatchSettings, find_pairs
 from pipeline.similarity.exact import EXACT_MAX_ROWS, exact_pairs
-from tests.similarity.sets import containment, jaccard, shingles, table
+from tests.similarity.sets import containment, corpus, jaccard, shingles, table
 
-VOCAB = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota"]
-TEXT = st.lists(st.sampled_from(VOCAB), min_size=0, max_size=30).map(" ".join)
-CORPUS = st.lists(TEXT, min_size=0, max_size=16)
+CORPUS = corpus(16)
 SETTINGS = [
     pytest.param(MatchSettings(0.6, 0.7, 64, 0.99, 1, 500, 1000), id="jaccard-and-containment"),
     pytest.param(MatchSettings(0.5, None, 64, 0.99, 1, 500, 1000), id="jaccard-only"),

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.similarity import ShingleTable, permutations, shingle_table, signatures
-from tests.similarity.sets import jaccard, minhashes, shingles
+from tests.similarity.sets import corpus, jaccard, minhashes, shingles
 from tests.support import ROOT
 
 WORDS = st.lists(
@@ -17,8 +17,7 @@ WORDS = st.lists(
     min_size=0,
     max_size=40,
 )
-VOCAB = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota"]
-CORPUS = st.lists(st.lists(st.sampled_from(VOCAB), max_size=30).map(" ".join), max_size=12)
+CORPUS = corpus(12)
 
 
 @settings(max_examples=30, deadline=None)

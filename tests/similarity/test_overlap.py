@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from pipeline.similarity import MatchSettings, could_pair, shingle_table, tokens, word_shingles
 from pipeline.similarity.exact import exact_pairs
 from pipeline.similarity.overlap import MAX_HOLDERS
+from tests.similarity.sets import corpus
 
-VOCAB = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota"]
-TEXT = st.lists(st.sampled_from(VOCAB), min_size=0, max_size=24).map(" ".join)
-CORPUS = st.lists(TEXT, min_size=0, max_size=20)
+CORPUS = corpus(20, 24)
 SETTINGS = [
     pytest.param(MatchSettings(0.5, 0.6, 128, 0.995, 1, 1000, 64), id="dedupe-defaults"),
     pytest.param(MatchSettings(0.8, None, 64, 0.99, 1, 500, 1000), id="jaccard-only"),
