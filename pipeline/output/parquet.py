@@ -5,7 +5,7 @@ inference makes a column's type depend on the data (a run where no paragraph was
 duplicate would give `similarity` the null type, and the next run a double), and a
 downstream reader deserves a contract that does not change between runs. Each field
 carries its description in the Parquet field metadata, so the file documents itself;
-README's "Output schema" table says the same and a test keeps the two in step.
+"Output schema" tables of docs/schema.md say the same and a test keeps the two in step.
 """
 
 from __future__ import annotations
